@@ -1,0 +1,332 @@
+"""Stays and series of stays: what a guest asks for and what a hotel confirms.
+
+A stay is the half-open range of nights ``[check_in, check_out)``: the guest sleeps
+the night of ``check_in`` and every night up to, not including, ``check_out``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import KW_ONLY, dataclass, field
+from itertools import islice
+
+from dateutil.rrule import rrulestr
+
+from confirmcheck.errors import InputError, Problem
+
+__all__ = ["MAX_OCCURRENCES", "Series", "Stay", "expand"]
+
+MAX_OCCURRENCES = 4000
+"""How many occurrences a series may have: enough for ten years of daily stays."""
+
+#: How far past its first stay a series is searched for occurrences: a rule whose
+#: occurrences do not arrive within this many years is refused, never a hang.
+SEARCH_YEARS = 100
+
+_FREQUENCIES = frozenset({"DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
+_FINER_THAN_DAILY = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
+_RULE_PARTS = frozenset(
+    {
+        "FREQ",
+        "UNTIL",
+        "COUNT",
+        "INTERVAL",
+        "BYDAY",
+        "BYMONTHDAY",
+        "BYYEARDAY",
+        "BYWEEKNO",
+        "BYMONTH",
+        "BYSETPOS",
+        "WKST",
+    }
+)
+_TIME_PARTS = frozenset({"BYHOUR", "BYMINUTE", "BYSECOND"})
+
+
+def _check_date(value: object, *path: str | int) -> dt.date:
+    # datetime is a subclass of date: a stay counts nights, so refuse times outright
+    # rather than silently dropping them.
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InputError(f"must be a date, not {type(value).__name__}", path=path)
+    return value
+
+
+def _check_count(value: object, name: str, *, optional: bool) -> int | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(
+            f"must be a whole number, not {type(value).__name__}", path=(name,)
+        )
+    if value < 1:
+        raise InputError(f"must be at least 1, not {value}", path=(name,))
+    return value
+
+
+def _check_text(value: object, name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"must be text, not {type(value).__name__}", path=(name,))
+    text = value.strip()
+    if not text:
+        raise InputError("must not be empty (leave it out instead)", path=(name,))
+    return text
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Stay:
+    """One stay: ``rooms`` rooms for the nights ``[check_in, check_out)``.
+
+    >>> Stay(dt.date(2026, 3, 9), dt.date(2026, 3, 13), room_type="double").nights
+    4
+
+    ``room_type`` and ``ref`` are stripped of surrounding blanks; room types are
+    compared without regard to case (``"Double"`` is a ``"double"``).
+    """
+
+    check_in: dt.date
+    check_out: dt.date
+    _: KW_ONLY
+    rooms: int = 1
+    room_type: str | None = None
+    guests: int | None = None
+    ref: str | None = None
+
+    def __post_init__(self) -> None:
+        problems: list[Problem] = []
+        checks = (
+            ("check_in", lambda: _check_date(self.check_in, "check_in")),
+            ("check_out", lambda: _check_date(self.check_out, "check_out")),
+            ("rooms", lambda: _check_count(self.rooms, "rooms", optional=False)),
+            ("room_type", lambda: _check_text(self.room_type, "room_type")),
+            ("guests", lambda: _check_count(self.guests, "guests", optional=True)),
+            ("ref", lambda: _check_text(self.ref, "ref")),
+        )
+        for name, check in checks:
+            try:
+                object.__setattr__(self, name, check())
+            except InputError as error:
+                problems.extend(error.problems)
+        if not problems and self.check_out <= self.check_in:
+            problems.append(
+                Problem(
+                    (),
+                    f"check_out {self.check_out.isoformat()} is not after "
+                    f"check_in {self.check_in.isoformat()}",
+                )
+            )
+        if problems:
+            raise InputError(problems)
+
+    @property
+    def nights(self) -> int:
+        """How many nights the stay has."""
+        return (self.check_out - self.check_in).days
+
+    @property
+    def room_nights(self) -> int:
+        """Nights times rooms: what the hotel has to hold for this stay."""
+        return self.nights * self.rooms
+
+    @property
+    def room_type_key(self) -> str | None:
+        """The room type as compared: case-folded, or None for "any room type"."""
+        return None if self.room_type is None else self.room_type.casefold()
+
+
+def _parse_rule(rule: str) -> tuple[dict[str, str], list[Problem]]:
+    text = rule.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[len("RRULE:") :]
+    parts: dict[str, str] = {}
+    problems: list[Problem] = []
+    for chunk in filter(None, text.split(";")):
+        key, sep, value = chunk.partition("=")
+        key = key.strip().upper()
+        if not sep or not value.strip():
+            problems.append(Problem((), f"{chunk!r} is not of the form NAME=VALUE"))
+        elif key in _TIME_PARTS:
+            problems.append(
+                Problem((), f"{key} is finer than a day; stays count nights")
+            )
+        elif key not in _RULE_PARTS:
+            problems.append(Problem((), f"{key} is not an RRULE part"))
+        elif key in parts:
+            problems.append(Problem((), f"{key} is given twice"))
+        else:
+            parts[key] = value.strip().upper()
+    return parts, problems
+
+
+def _until_date(value: str) -> dt.date:
+    # UNTIL may be a DATE (20260601) or a DATE-TIME (20260601T235959Z); either way the
+    # last possible occurrence is that day, since occurrences start at midnight.
+    try:
+        return dt.datetime.strptime(value[:8], "%Y%m%d").date()
+    except ValueError:
+        raise InputError(f"UNTIL={value} is not a date") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """A recurring stay: ``first`` repeated by an RFC 5545 ``RRULE``.
+
+    Every occurrence keeps the length, rooms, room type, guests and reference of
+    ``first``. ``exdate`` leaves occurrences out, ``rdate`` adds some. The rule must
+    be bounded (``COUNT`` or ``UNTIL``), no finer than ``DAILY``, start on
+    ``first.check_in`` and give at most ``max_occurrences`` stays.
+
+    >>> weeks = Series(
+    ...     Stay(dt.date(2026, 1, 5), dt.date(2026, 1, 9)), "FREQ=WEEKLY;COUNT=20"
+    ... )
+    >>> len(weeks.stays), weeks.stays[-1].check_in
+    (20, datetime.date(2026, 5, 18))
+    """
+
+    first: Stay
+    rrule: str
+    _: KW_ONLY
+    exdate: tuple[dt.date, ...] = ()
+    rdate: tuple[dt.date, ...] = ()
+    max_occurrences: int = field(default=MAX_OCCURRENCES, compare=False, repr=False)
+    stays: tuple[Stay, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.first, Stay):
+            raise InputError(f"must be a Stay, not {type(self.first).__name__}")
+        if not isinstance(self.rrule, str):
+            raise InputError(
+                f"must be text, not {type(self.rrule).__name__}", path=("rrule",)
+            )
+        for name in ("exdate", "rdate"):
+            values = tuple(getattr(self, name))
+            for index, value in enumerate(values):
+                _check_date(value, name, index)
+            # A set of dates, kept sorted so that equal series compare equal.
+            object.__setattr__(self, name, tuple(sorted(set(values))))
+        object.__setattr__(self, "stays", self._expand())
+
+    def _occurrence_dates(self) -> list[dt.date]:
+        parts, problems = _parse_rule(self.rrule)
+        if not problems:
+            problems = _rule_shape_problems(parts)
+        if problems:
+            raise InputError(problems, path=("rrule",))
+        start = self.first.check_in
+        horizon = min(
+            dt.date(min(start.year + SEARCH_YEARS, dt.MAXYEAR), 12, 31),
+            _until_date(parts["UNTIL"]) if "UNTIL" in parts else dt.date.max,
+        )
+        count = int(parts.pop("COUNT")) if "COUNT" in parts else None
+        # COUNT is applied by taking the first COUNT occurrences of the rule bounded by
+        # the horizon: the same set, but a rule that never matches ends at the horizon
+        # instead of searching up to the year 9999.
+        parts["UNTIL"] = horizon.strftime("%Y%m%d")
+        text = ";".join(f"{key}={value}" for key, value in parts.items())
+        try:
+            rule = rrulestr(text, dtstart=dt.datetime.combine(start, dt.time()))
+        except (ValueError, TypeError, KeyError, IndexError) as error:
+            raise InputError(
+                f"{self.rrule!r} is not a valid RRULE ({error})", path=("rrule",)
+            ) from None
+        limit = (
+            self.max_occurrences if count is None else min(count, self.max_occurrences)
+        )
+        found = [d.date() for d in islice(rule, limit + 1)]
+        if count is not None and count > self.max_occurrences:
+            raise InputError(
+                f"COUNT={count} is more than the {self.max_occurrences} occurrences "
+                "a series may have",
+                path=("rrule",),
+            )
+        if count is not None and len(found) < count:
+            raise InputError(
+                f"the rule gives only {len(found)} of its COUNT={count} occurrences "
+                f"before {horizon.isoformat()}",
+                path=("rrule",),
+            )
+        if not found or found[0] != start:
+            raise InputError(
+                f"the rule does not give the first stay's check_in {start.isoformat()} "
+                "as its first occurrence; start the series on a day the rule gives",
+                path=("rrule",),
+            )
+        return found
+
+    def _expand(self) -> tuple[Stay, ...]:
+        dates = set(self._occurrence_dates())
+        for index, day in enumerate(self.exdate):
+            if day not in dates:
+                raise InputError(
+                    f"{day.isoformat()} is not an occurrence of the series",
+                    path=("exdate", index),
+                )
+        dates.difference_update(self.exdate)
+        dates.update(self.rdate)
+        if len(dates) > self.max_occurrences:
+            raise InputError(
+                f"the series has {len(dates)} occurrences, more than the "
+                f"{self.max_occurrences} a series may have",
+                path=("rrule",),
+            )
+        first = self.first
+        length = first.check_out - first.check_in
+        return tuple(
+            Stay(
+                day,
+                day + length,
+                rooms=first.rooms,
+                room_type=first.room_type,
+                guests=first.guests,
+                ref=first.ref,
+            )
+            for day in sorted(dates)
+        )
+
+
+def _rule_shape_problems(parts: dict[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
+    freq = parts.get("FREQ")
+    if freq is None:
+        problems.append(Problem((), "FREQ is missing"))
+    elif freq in _FINER_THAN_DAILY:
+        problems.append(
+            Problem((), f"FREQ={freq} is finer than DAILY; stays count nights")
+        )
+    elif freq not in _FREQUENCIES:
+        problems.append(Problem((), f"FREQ={freq} is not a frequency"))
+    if "COUNT" in parts and "UNTIL" in parts:
+        problems.append(Problem((), "COUNT and UNTIL must not both be given"))
+    elif "COUNT" not in parts and "UNTIL" not in parts:
+        problems.append(
+            Problem((), "the rule never ends; give COUNT or UNTIL to bound it")
+        )
+    if "COUNT" in parts and not (parts["COUNT"].isdigit() and int(parts["COUNT"]) > 0):
+        problems.append(Problem((), f"COUNT={parts['COUNT']} is not a positive number"))
+    if "INTERVAL" in parts and not (
+        parts["INTERVAL"].isdigit() and int(parts["INTERVAL"]) > 0
+    ):
+        problems.append(
+            Problem((), f"INTERVAL={parts['INTERVAL']} is not a positive number")
+        )
+    if "UNTIL" in parts:
+        try:
+            _until_date(parts["UNTIL"])
+        except InputError as error:
+            problems.extend(error.problems)
+    return problems
+
+
+def expand(items: Iterable[Stay | Series]) -> list[Stay]:
+    """The stays of ``items`` in order, each series replaced by its occurrences."""
+    out: list[Stay] = []
+    for item in items:
+        if isinstance(item, Series):
+            out.extend(item.stays)
+        elif isinstance(item, Stay):
+            out.append(item)
+        else:
+            raise TypeError(f"expected a Stay or a Series, not {type(item).__name__}")
+    return out

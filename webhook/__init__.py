@@ -1,0 +1,1 @@
+"""The HTTP edge of confirmcheck (see issue 5)."""
