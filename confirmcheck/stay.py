@@ -231,22 +231,29 @@ class Series:
             raise InputError(
                 f"{self.rrule!r} is not a valid RRULE ({error})", path=("rrule",)
             ) from None
-        limit = (
-            self.max_occurrences if count is None else min(count, self.max_occurrences)
-        )
-        found = [d.date() for d in islice(rule, limit + 1)]
         if count is not None and count > self.max_occurrences:
             raise InputError(
                 f"COUNT={count} is more than the {self.max_occurrences} occurrences "
                 "a series may have",
                 path=("rrule",),
             )
-        if count is not None and len(found) < count:
-            raise InputError(
-                f"the rule gives only {len(found)} of its COUNT={count} occurrences "
-                f"before {horizon.isoformat()}",
-                path=("rrule",),
-            )
+        if count is None:
+            # One more than allowed, to tell "exactly the cap" from "too many".
+            found = [d.date() for d in islice(rule, self.max_occurrences + 1)]
+            if len(found) > self.max_occurrences:
+                raise InputError(
+                    f"the rule gives more than the {self.max_occurrences} occurrences "
+                    "a series may have",
+                    path=("rrule",),
+                )
+        else:
+            found = [d.date() for d in islice(rule, count)]
+            if len(found) < count:
+                raise InputError(
+                    f"the rule gives only {len(found)} of its COUNT={count} "
+                    f"occurrences before {horizon.isoformat()}",
+                    path=("rrule",),
+                )
         if not found or found[0] != start:
             raise InputError(
                 f"the rule does not give the first stay's check_in {start.isoformat()} "

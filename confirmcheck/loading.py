@@ -1,0 +1,266 @@
+"""Reading stays from JSON: one stay, a series, a list of them, or a stays file.
+
+A stay is ``{"check_in": "2026-03-09", "check_out": "2026-03-13", "rooms": 1,
+"room_type": "double", "guests": 2, "ref": "A-1234"}``; a series adds ``"rrule"``
+and optionally ``"exdate"`` and ``"rdate"`` (lists of dates). Unknown fields are
+errors: a typo must not silently drop a constraint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from confirmcheck.errors import InputError, Path, Problem
+from confirmcheck.stay import Series, Stay
+
+__all__ = ["StaysFile", "load_stays", "parse_stays", "stays_from_json"]
+
+STAY_FIELDS = frozenset(
+    {"check_in", "check_out", "rooms", "room_type", "guests", "ref"}
+)
+SERIES_FIELDS = frozenset({"rrule", "exdate", "rdate"})
+FILE_FIELDS = frozenset({"stays", "hotel", "timezone"})
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(f"the key {json.dumps(key)} is given twice")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise _DuplicateKeyError(f"{name} is not a JSON number")
+
+
+def parse_json(text: str | bytes, *, path: Path = ()) -> Any:
+    """Parse JSON strictly: no duplicate keys, no NaN or Infinity."""
+    try:
+        return json.loads(
+            text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant
+        )
+    except _DuplicateKeyError as error:
+        raise InputError(str(error), path=path) from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"is not UTF-8 text ({error.reason})", path=path) from None
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"is not JSON: {error.msg} (line {error.lineno}, column {error.colno})",
+            path=path,
+        ) from None
+    except RecursionError:
+        raise InputError("is nested too deeply", path=path) from None
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _date(value: object, path: Path) -> dt.date:
+    if not isinstance(value, str):
+        raise InputError(f"must be a date (YYYY-MM-DD), not {_kind(value)}", path=path)
+    if not _DATE.fullmatch(value):
+        raise InputError(f"{value} is not a date (YYYY-MM-DD)", path=path)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{value} is not a date", path=path) from None
+
+
+def _dates(value: object, path: Path) -> tuple[dt.date, ...]:
+    if not isinstance(value, list):
+        raise InputError(f"must be an array of dates, not {_kind(value)}", path=path)
+    problems: list[Problem] = []
+    out: list[dt.date] = []
+    for index, item in enumerate(value):
+        try:
+            out.append(_date(item, (*path, index)))
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    return tuple(out)
+
+
+def stay_from_json(value: object, *, path: Path = ()) -> Stay | Series:
+    """One stay or series from a decoded JSON object; errors name ``path``."""
+    if not isinstance(value, dict):
+        raise InputError(f"must be an object (a stay), not {_kind(value)}", path=path)
+    problems: list[Problem] = []
+    for key in value:
+        if key not in STAY_FIELDS and key not in SERIES_FIELDS:
+            known = ", ".join(sorted(STAY_FIELDS | SERIES_FIELDS))
+            problems.append(
+                Problem((*path, key), f"is not a field of a stay (known: {known})")
+            )
+    fields: dict[str, Any] = {}
+    for key in ("check_in", "check_out"):
+        if key not in value:
+            problems.append(Problem((*path, key), "is missing"))
+            continue
+        try:
+            fields[key] = _date(value[key], (*path, key))
+        except InputError as error:
+            problems.extend(error.problems)
+    # Only explicit fields are passed on: null means "not given" for the optional
+    # ones, which is what leaving them out means too.
+    for key in ("rooms", "room_type", "guests", "ref"):
+        if key in value and (value[key] is not None or key == "rooms"):
+            fields[key] = value[key]
+    series: dict[str, Any] = {}
+    for key in ("exdate", "rdate"):
+        if key in value:
+            if "rrule" not in value:
+                problems.append(Problem((*path, key), "needs an rrule"))
+                continue
+            try:
+                series[key] = _dates(value[key], (*path, key))
+            except InputError as error:
+                problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    if "check_in" not in fields or "check_out" not in fields:
+        raise InputError(problems)  # pragma: no cover - reported above
+    try:
+        first = Stay(
+            fields["check_in"],
+            fields["check_out"],
+            **{k: v for k, v in fields.items() if k not in ("check_in", "check_out")},
+        )
+        if "rrule" not in value:
+            return first
+        return Series(first, value["rrule"], **series)
+    except InputError as error:
+        raise error.under(path) from None
+
+
+def stays_from_json(value: object, *, path: Path = ()) -> list[Stay | Series]:
+    """Stays from a decoded JSON array; every problem in it is reported at once."""
+    if not isinstance(value, list):
+        raise InputError(f"must be an array of stays, not {_kind(value)}", path=path)
+    out: list[Stay | Series] = []
+    errors: list[InputError] = []
+    for index, item in enumerate(value):
+        try:
+            out.append(stay_from_json(item, path=(*path, index)))
+        except InputError as error:
+            errors.append(error)
+    collected = InputError.collect(errors)
+    if collected is not None:
+        raise collected
+    return out
+
+
+class StaysFile:
+    """What a stays file holds: the stays, and the hotel's name and time zone."""
+
+    __slots__ = ("hotel", "stays", "timezone")
+
+    def __init__(
+        self,
+        stays: Sequence[Stay | Series],
+        *,
+        hotel: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        self.stays: tuple[Stay | Series, ...] = tuple(stays)
+        self.hotel = hotel
+        self.timezone = timezone
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StaysFile):
+            return NotImplemented
+        return (self.stays, self.hotel, self.timezone) == (
+            other.stays,
+            other.hotel,
+            other.timezone,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"StaysFile({len(self.stays)} stays, hotel={self.hotel!r}, "
+            f"timezone={self.timezone!r})"
+        )
+
+
+def parse_stays(value: object, *, path: Path = ()) -> StaysFile:
+    """A stays file from decoded JSON: an array of stays, or an object with
+    ``stays`` (and optionally ``hotel`` and ``timezone``, an IANA name)."""
+    if isinstance(value, list):
+        return StaysFile(stays_from_json(value, path=path))
+    if not isinstance(value, dict):
+        raise InputError(
+            f"must be an array of stays or an object with stays, not {_kind(value)}",
+            path=path,
+        )
+    problems: list[Problem] = [
+        Problem(
+            (*path, key),
+            "is not a field of a stays file (known: "
+            + ", ".join(sorted(FILE_FIELDS))
+            + ")",
+        )
+        for key in value
+        if key not in FILE_FIELDS
+    ]
+    if "stays" not in value:
+        problems.append(Problem((*path, "stays"), "is missing"))
+    hotel = value.get("hotel")
+    if hotel is not None and not (isinstance(hotel, str) and hotel.strip()):
+        problems.append(Problem((*path, "hotel"), "must be a name (text)"))
+    timezone = value.get("timezone")
+    if timezone is not None:
+        if not isinstance(timezone, str):
+            problems.append(
+                Problem((*path, "timezone"), "must be an IANA time zone name")
+            )
+        else:
+            try:
+                ZoneInfo(timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                problems.append(
+                    Problem((*path, "timezone"), f"{timezone} is not an IANA time zone")
+                )
+    stays: list[Stay | Series] = []
+    if "stays" in value:
+        try:
+            stays = stays_from_json(value["stays"], path=(*path, "stays"))
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    return StaysFile(stays, hotel=hotel.strip() if hotel else None, timezone=timezone)
+
+
+def load_stays(text: str | bytes, *, path: Path = ()) -> StaysFile:
+    """Read a stays file from JSON text; errors name the place under ``path``.
+
+    >>> load_stays('[{"check_in": "2026-03-09", "check_out": "2026-03-13"}]').stays
+    (Stay(check_in=datetime.date(2026, 3, 9), check_out=datetime.date(2026, 3, 13), \
+rooms=1, room_type=None, guests=None, ref=None),)
+    """
+    return parse_stays(parse_json(text, path=path), path=path)
