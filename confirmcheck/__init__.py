@@ -1,6 +1,21 @@
-"""confirmcheck: say plainly what a hotel confirmation did NOT book."""
+"""confirmcheck: say plainly what a hotel confirmation did NOT book.
 
+>>> import datetime as dt
+>>> from confirmcheck import Stay, diff, render_text
+>>> requested = [Stay(dt.date(2026, 3, 9), dt.date(2026, 3, 13))]
+>>> print(render_text(diff(requested, [])), end="")
+NOT BOOKED: 1 of 1 requested stay.
+<BLANKLINE>
+NOT BOOKED
+  - Stay 1 of 1, Mon 9 Mar 2026 – Fri 13 Mar 2026 (4 nights, 1 room): no room
+    is reserved.
+"""
+
+from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
+from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
+from confirmcheck.loading import StaysFile, load_stays, parse_stays, stays_from_json
+from confirmcheck.render import Section, Summary, render_html, render_text, summarize
 from confirmcheck.report import (
     DifferentRange,
     Range,
@@ -8,13 +23,16 @@ from confirmcheck.report import (
     Status,
     StayResult,
     Totals,
+    report_from_dict,
     report_from_json,
+    report_to_dict,
     report_to_json,
 )
 from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay, expand
 
 __all__ = [
     "MAX_OCCURRENCES",
+    "SUPPORTED_LOCALES",
     "ConfirmcheckError",
     "DifferentRange",
     "InputError",
@@ -22,12 +40,25 @@ __all__ = [
     "Problem",
     "Range",
     "Report",
+    "Section",
     "Series",
     "Status",
     "Stay",
     "StayResult",
+    "StaysFile",
+    "Summary",
     "Totals",
+    "diff",
     "expand",
+    "load_stays",
+    "parse_stays",
+    "render_html",
+    "render_text",
+    "report_from_dict",
     "report_from_json",
+    "report_to_dict",
     "report_to_json",
+    "resolve_locale",
+    "stays_from_json",
+    "summarize",
 ]

@@ -1,0 +1,318 @@
+"""Summaries for people: the report as plain text or as an HTML fragment for a mail.
+
+Both say the same, in the same order: first the verdict (what is NOT BOOKED, booked
+differently or booked but not requested; or, just as explicitly, that everything is
+booked as requested), then one section per outcome in order of severity. The words
+carry the meaning; in HTML, colour only helps.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from confirmcheck.i18n import (
+    DEFAULT_LOCALE,
+    SUPPORTED_LOCALES,
+    format_date,
+    format_number,
+    resolve_locale,
+    translations,
+)
+from confirmcheck.report import DifferentRange, Range, Report, StayResult
+
+__all__ = [
+    "SUPPORTED_LOCALES",
+    "Section",
+    "Summary",
+    "render_html",
+    "render_text",
+    "resolve_locale",
+    "summarize",
+]
+
+#: Plain-text lines are wrapped to this width (mail clients show 78 unbroken).
+TEXT_WIDTH = 78
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One part of a summary: a heading and one sentence per range."""
+
+    kind: str
+    """``not_booked``, ``booked_differently``, ``unrequested`` or ``booked``."""
+    heading: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a summary says, before it is laid out as text or HTML."""
+
+    locale: str
+    complete: bool
+    verdict: str
+    """The first paragraph: the outcome in one or a few sentences."""
+    sections: tuple[Section, ...]
+
+
+class _Words:
+    """The sentences of one locale, with its dates, numbers and plurals."""
+
+    def __init__(self, locale: str, total: int) -> None:
+        self.locale = locale
+        catalog = translations(locale)
+        self._ = catalog.gettext
+        self._n: Callable[[str, str, int], str] = catalog.ngettext
+        self.total = total
+
+    def count(self, singular: str, plural: str, n: int, **more: str) -> str:
+        return self._n(singular, plural, n).format(
+            count=format_number(n, self.locale), **more
+        )
+
+    def unit(self, singular: str, plural: str, n: int) -> str:
+        # "4 nights" is kept on one line: a summary is read at a glance.
+        return _keep(self.count(singular, plural, n))
+
+    def nights(self, n: int) -> str:
+        return self.unit("{count} night", "{count} nights", n)
+
+    def rooms(self, n: int) -> str:
+        return self.unit("{count} room", "{count} rooms", n)
+
+    def guests(self, n: int) -> str:
+        return self.unit("{count} guest", "{count} guests", n)
+
+    def dates(self, item: Range | StayResult) -> str:
+        return self._("{check_in} – {check_out}").format(
+            check_in=_keep(format_date(item.check_in, self.locale)),
+            check_out=_keep(format_date(item.check_out, self.locale)),
+        )
+
+    def where(self, item: Range, *, room_type: str | None, guests: int | None) -> str:
+        details = [self.nights(item.nights), self.rooms(item.rooms)]
+        if room_type is not None:
+            details.append(room_type)
+        if guests is not None:
+            details.append(self.guests(guests))
+        text = self._("{dates} ({details})").format(
+            dates=self.dates(item), details=", ".join(details)
+        )
+        if item.stay is None:
+            return text
+        return self._("Stay {number} of {total}, {place}").format(
+            place=text,
+            number=format_number(item.stay, self.locale),
+            total=format_number(self.total, self.locale),
+        )
+
+
+_KEEP = "\u00a0"
+
+
+def _keep(text: str) -> str:
+    """Join the words of ``text`` with no-break spaces, so no line splits it."""
+    return text.replace(" ", _KEEP)
+
+
+def summarize(report: Report, *, locale: str = DEFAULT_LOCALE) -> Summary:
+    """What the summary of ``report`` says in ``locale``, before layout."""
+    locale = resolve_locale(locale)
+    totals = report.totals
+    total = totals.requested_stays
+    w = _Words(locale, total)
+    _ = w._
+    by_number: dict[int, StayResult] = {s.stay: s for s in report.stays}
+    total_text = format_number(total, locale)
+
+    problems = (
+        (
+            totals.stays_not_booked,
+            _plural(
+                "NOT BOOKED: {count} of {total} requested stay.",
+                "NOT BOOKED: {count} of {total} requested stays.",
+            ),
+        ),
+        (
+            totals.stays_partly_booked,
+            _plural(
+                "PARTLY BOOKED: {count} of {total} requested stay.",
+                "PARTLY BOOKED: {count} of {total} requested stays.",
+            ),
+        ),
+        (
+            totals.stays_booked_differently,
+            _plural(
+                "BOOKED DIFFERENTLY: {count} of {total} requested stay.",
+                "BOOKED DIFFERENTLY: {count} of {total} requested stays.",
+            ),
+        ),
+    )
+    verdict: list[str] = [
+        w._n(*message, total).format(count=format_number(n, locale), total=total_text)
+        for n, message in problems
+        if n
+    ]
+    if totals.unrequested_room_nights:
+        verdict.append(
+            w.count(
+                "BOOKED BUT NOT REQUESTED: {count} room-night.",
+                "BOOKED BUT NOT REQUESTED: {count} room-nights.",
+                totals.unrequested_room_nights,
+            )
+        )
+    if total and totals.stays_booked == total:
+        verdict.append(
+            w.count(
+                "The requested stay is booked as requested ({nights}).",
+                "All {count} requested stays are booked as requested ({nights}).",
+                total,
+                nights=w.nights(totals.requested_nights),
+            )
+        )
+    if not verdict:
+        verdict.append(_("No stays were requested and none are booked."))
+
+    sections: list[Section] = []
+    if report.not_booked:
+        items = []
+        for item in report.not_booked:
+            stay = by_number[item.stay] if item.stay is not None else None
+            if stay is None or item.rooms == stay.rooms:
+                what = _("no room is reserved.")
+            else:
+                what = w.count(
+                    "{count} of {rooms} rooms is not reserved.",
+                    "{count} of {rooms} rooms are not reserved.",
+                    item.rooms,
+                    rooms=format_number(stay.rooms, locale),
+                )
+            where = w.where(item, room_type=item.room_type, guests=item.guests)
+            items.append(_("{where}: {what}").format(where=where, what=what))
+        sections.append(Section("not_booked", _("NOT BOOKED"), tuple(items)))
+    if report.booked_differently:
+        items = [_different(w, item) for item in report.booked_differently]
+        sections.append(
+            Section("booked_differently", _("BOOKED DIFFERENTLY"), tuple(items))
+        )
+    if report.unrequested:
+        items = [
+            _("{where}: {what}").format(
+                where=w.where(item, room_type=item.room_type, guests=item.guests),
+                what=_("booked, but not requested."),
+            )
+            for item in report.unrequested
+        ]
+        sections.append(
+            Section("unrequested", _("BOOKED BUT NOT REQUESTED"), tuple(items))
+        )
+    if report.booked:
+        stays = {item.stay for item in report.booked}
+        heading = _("Booked as requested: {stays}, {nights}.").format(
+            stays=w.count("{count} stay", "{count} stays", len(stays)),
+            nights=w.nights(sum(item.nights for item in report.booked)),
+        )
+        items = [
+            w.where(item, room_type=item.room_type, guests=item.guests)
+            for item in report.booked
+        ]
+        sections.append(Section("booked", heading, tuple(items)))
+    return Summary(locale, report.complete, " ".join(verdict), tuple(sections))
+
+
+def _plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural message for extraction; it is translated where it is used."""
+    return singular, plural
+
+
+def _different(w: _Words, item: DifferentRange) -> str:
+    _ = w._
+    differences: list[str] = []
+    if "room_type" in item.differences:
+        differences.append(
+            _("room type {booked} instead of {requested}").format(
+                booked=item.room_type, requested=item.requested_room_type
+            )
+        )
+    if "guests" in item.differences and item.guests is not None:
+        differences.append(
+            w.count(
+                "{count} guest instead of {requested}",
+                "{count} guests instead of {requested}",
+                item.guests,
+                requested=format_number(item.requested_guests or 0, w.locale),
+            )
+        )
+    if differences:
+        what = _("booked differently: {differences}.").format(
+            differences="; ".join(differences)
+        )
+    else:
+        what = _("booked, but not as requested.")
+    where = w.where(
+        item, room_type=item.requested_room_type, guests=item.requested_guests
+    )
+    return _("{where}: {what}").format(where=where, what=what)
+
+
+def render_text(
+    report: Report, *, locale: str = DEFAULT_LOCALE, width: int = TEXT_WIDTH
+) -> str:
+    """The summary as plain text: lines within ``width``, ending in a newline.
+
+    >>> print(render_text(Report(stays=())), end="")
+    No stays were requested and none are booked.
+    """
+    summary = summarize(report, locale=locale)
+    wrap = textwrap.TextWrapper(width=width, break_on_hyphens=False)
+    item_wrap = textwrap.TextWrapper(
+        width=width,
+        initial_indent="  - ",
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+    )
+    blocks = [wrap.fill(summary.verdict)]
+    for section in summary.sections:
+        lines = [wrap.fill(section.heading)]
+        lines.extend(item_wrap.fill(item) for item in section.items)
+        blocks.append("\n".join(lines))
+    # No-break spaces only steer the wrapping: plain text gets ordinary spaces.
+    return "\n\n".join(blocks).replace(_KEEP, " ") + "\n"
+
+
+# Inline styles only: mail clients drop <style> blocks and external resources.
+# No text or background colour is set, so dark mode keeps its own; the coloured
+# border only helps, the words say it all.
+_BOX = (
+    "margin:0 0 16px 0;padding:12px 16px;border:3px solid {colour};"
+    "border-radius:4px;font-family:Arial,Helvetica,sans-serif;font-size:15px;"
+    "line-height:1.45;"
+)
+_VERDICT = "margin:0 0 8px 0;font-size:17px;font-weight:bold;"
+_HEADING = "margin:12px 0 4px 0;font-weight:bold;"
+_LIST = "margin:0;padding:0 0 0 20px;"
+_ITEM = "margin:0 0 4px 0;"
+_PROBLEM = "#c62828"
+_FINE = "#2e7d32"
+
+
+def render_html(report: Report, *, locale: str = DEFAULT_LOCALE) -> str:
+    """The summary as a self-contained HTML fragment for the top of a mail."""
+    summary = summarize(report, locale=locale)
+    e = html.escape
+    colour = _FINE if summary.complete else _PROBLEM
+    parts = [
+        f'<div lang="{summary.locale}" data-confirmcheck="summary" '
+        f'style="{_BOX.format(colour=colour)}">',
+        f'<p style="{_VERDICT}">{e(summary.verdict)}</p>',
+    ]
+    for section in summary.sections:
+        parts.append(f'<p style="{_HEADING}">{e(section.heading)}</p>')
+        parts.append(f'<ul style="{_LIST}">')
+        parts.extend(f'<li style="{_ITEM}">{e(item)}</li>' for item in section.items)
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "\n".join(parts)

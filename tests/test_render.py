@@ -1,0 +1,242 @@
+"""The summaries a guest reads: golden files per locale, layout rules, languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from confirmcheck import LocaleError, Stay, diff
+from confirmcheck.loading import load_stays
+from confirmcheck.render import render_html, render_text, resolve_locale, summarize
+from confirmcheck.report import Report
+
+GOLDEN = Path(__file__).parent / "golden"
+CASES = sorted(p.stem for p in (GOLDEN / "cases").glob("*.json"))
+EXAMPLES = Path(__file__).parent.parent / "examples"
+LOCALES = ("en", "de")
+# Set CONFIRMCHECK_UPDATE_GOLDENS=1 to rewrite the golden files after a deliberate
+# change of wording or layout; review the diff before committing it.
+UPDATE = os.environ.get("CONFIRMCHECK_UPDATE_GOLDENS") == "1"
+
+
+def case_report(name: str) -> Report:
+    if name == "story":
+        requested = (EXAMPLES / "story" / "requested.json").read_bytes()
+        confirmed = (EXAMPLES / "story" / "confirmed.json").read_bytes()
+        return diff(load_stays(requested).stays, load_stays(confirmed).stays)
+    case = json.loads((GOLDEN / "cases" / f"{name}.json").read_text("utf-8"))
+    return diff(
+        load_stays(json.dumps(case["requested"])).stays,
+        load_stays(json.dumps(case["confirmed"])).stays,
+    )
+
+
+def check_golden(path: Path, actual: str) -> None:
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), (
+        f"{path.name} is missing: run with CONFIRMCHECK_UPDATE_GOLDENS=1"
+    )
+    assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", ["story", *CASES])
+def test_text_matches_golden_file(name: str, locale: str) -> None:
+    check_golden(
+        GOLDEN / f"{name}.{locale}.txt", render_text(case_report(name), locale=locale)
+    )
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", ["story", *CASES])
+def test_html_matches_golden_file(name: str, locale: str) -> None:
+    check_golden(
+        GOLDEN / f"{name}.{locale}.html",
+        render_html(case_report(name), locale=locale) + "\n",
+    )
+
+
+def test_the_story_says_what_the_guest_should_have_read() -> None:
+    text = render_text(case_report("story"))
+    lines = text.splitlines()
+    assert lines[0] == "NOT BOOKED: 1 of 20 requested stays."
+    assert "Stay 10 of 20, Mon 9 Mar 2026 – Fri 13 Mar 2026" in text
+    assert "no room is reserved." in text
+    assert "Booked as requested: 19 stays, 76 nights." in lines
+
+
+def test_the_story_in_german() -> None:
+    text = render_text(case_report("story"), locale="de")
+    assert text.splitlines()[0] == "NICHT GEBUCHT: 1 von 20 angefragten Aufenthalten."
+    assert "Mo., 9. März 2026 – Fr., 13. März 2026" in text
+
+
+def test_complete_says_so_just_as_explicitly() -> None:
+    text = render_text(case_report("complete"))
+    assert text.splitlines()[0] == (
+        "All 3 requested stays are booked as requested (12 nights)."
+    )
+    one = render_text(case_report("single-stay"))
+    assert (
+        one.splitlines()[0] == "The requested stay is booked as requested (3 nights)."
+    )
+
+
+def test_sections_come_in_order_of_severity() -> None:
+    summary = summarize(case_report("everything"))
+    assert [s.kind for s in summary.sections] == [
+        "not_booked",
+        "booked_differently",
+        "unrequested",
+        "booked",
+    ]
+    assert summary.verdict.startswith("NOT BOOKED: 1 of 4 requested stays.")
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("en", "en"),
+        ("en-GB", "en"),
+        ("de", "de"),
+        ("de_AT", "de"),
+        ("de-CH", "de"),
+        ("DE", "de"),
+    ],
+)
+def test_regional_locales_fall_back_to_their_language(tag: str, expected: str) -> None:
+    assert resolve_locale(tag) == expected
+
+
+@pytest.mark.parametrize("tag", ["fr", "fr-FR", "", "12", "de--AT", "en US"])
+def test_an_unsupported_locale_is_an_error_listing_the_supported_ones(tag: str) -> None:
+    with pytest.raises(LocaleError, match="supported: de, en"):
+        render_text(Report(stays=()), locale=tag)
+
+
+# --- layout rules, for any report --------------------------------------------------
+
+room_types = st.one_of(
+    st.none(),
+    st.sampled_from(
+        ["double", "single", "Superior King with a very long name and balcony"]
+    ),
+    st.text(
+        alphabet="abcdefghijklmnopqrstuvwxyz<>&\"' ", min_size=1, max_size=90
+    ).filter(lambda s: s.strip() != ""),
+)
+
+
+@st.composite
+def stays(draw: st.DrawFn) -> Stay:
+    start = dt.date(2026, 1, 1) + dt.timedelta(days=draw(st.integers(0, 30)))
+    nights = draw(st.integers(1, 9))
+    return Stay(
+        start,
+        start + dt.timedelta(days=nights),
+        rooms=draw(st.integers(1, 3)),
+        room_type=draw(room_types),
+        guests=draw(st.one_of(st.none(), st.integers(1, 12))),
+    )
+
+
+@given(
+    st.lists(stays(), max_size=6),
+    st.lists(stays(), max_size=6),
+    st.sampled_from(LOCALES),
+)
+def test_plain_text_lines_stay_within_78_characters(
+    requested: list[Stay], confirmed: list[Stay], locale: str
+) -> None:
+    text = render_text(diff(requested, confirmed), locale=locale)
+    assert text.endswith("\n")
+    assert all(len(line) <= 78 for line in text.splitlines())
+    assert "\u00a0" not in text
+
+
+class _Audit(HTMLParser):
+    """Collects what a mail client would object to in an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.tags: set[str] = set()
+        self.attributes: set[str] = set()
+        self.text: list[str] = []
+        self.balanced = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack.append(tag)
+        self.tags.add(tag)
+        self.attributes.update(name for name, _ in attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack.pop() != tag:
+            self.balanced = False
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+@given(
+    st.lists(stays(), max_size=6),
+    st.lists(stays(), max_size=6),
+    st.sampled_from(LOCALES),
+)
+def test_html_is_a_self_contained_fragment_with_every_value_escaped(
+    requested: list[Stay], confirmed: list[Stay], locale: str
+) -> None:
+    report = diff(requested, confirmed)
+    fragment = render_html(report, locale=locale)
+    audit = _Audit()
+    audit.feed(fragment)
+    audit.close()
+    assert audit.balanced
+    assert not audit.stack
+    assert audit.tags <= {"div", "p", "ul", "li"}
+    assert audit.attributes <= {"style", "lang", "data-confirmcheck"}
+    assert "url(" not in fragment
+    assert "@import" not in fragment
+    # Everything a person reads is the text rendering's words, escaped, not markup.
+    words = " ".join("".join(audit.text).replace("\u00a0", " ").split())
+    summary = summarize(report, locale=locale)
+    assert " ".join(summary.verdict.replace("\u00a0", " ").split()) in words
+    # Room types are the guest's or the hotel's words: shown as text, never markup.
+    shown = {
+        s.room_type
+        for s in requested + confirmed
+        if s.room_type
+        and any(s.room_type in i for sec in summary.sections for i in sec.items)
+    }
+    for room_type in shown:
+        assert " ".join(room_type.split()) in words
+
+
+def test_html_does_not_rely_on_colour() -> None:
+    fragment = render_html(case_report("story"))
+    assert "NOT BOOKED: 1 of 20 requested stays." in fragment
+    # No text or background colour: dark mode keeps its own; the border only helps.
+    assert "background" not in fragment
+    assert ";color:" not in fragment.replace(" ", "")
+    assert '"color:' not in fragment
+
+
+def test_plurals_follow_the_language() -> None:
+    one = diff([Stay(dt.date(2026, 1, 1), dt.date(2026, 1, 2))], [])
+    two = diff([Stay(dt.date(2026, 1, 1), dt.date(2026, 1, 3), rooms=2)], [])
+    assert "(1 night, 1 room)" in render_text(one)
+    assert "(2 nights, 2 rooms)" in render_text(two)
+    assert "(1 Nacht, 1 Zimmer)" in " ".join(render_text(one, locale="de").split())
+    assert "(2 Nächte, 2 Zimmer)" in " ".join(render_text(two, locale="de").split())
+    assert render_text(one).startswith("NOT BOOKED: 1 of 1 requested stay.")
+    assert render_text(one, locale="de").startswith(
+        "NICHT GEBUCHT: 1 von 1 angefragten Aufenthalt."
+    )
