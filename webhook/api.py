@@ -1,0 +1,298 @@
+"""Version 1 of the API: ``POST /v1/check`` (and, with the mail module, ``/v1/attach``).
+
+Each request goes through the same gate before a view sees it, in this order: the
+declared size (413 before a byte is read), the raw body read within the limit (413),
+authentication over those raw bytes (401), the media type (415), JSON (400), and
+then the fields (422). Nothing is stored and nothing is sent anywhere: a retried
+request gets the same answer and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, Response, current_app, g, request
+
+from confirmcheck import (
+    InputError,
+    Problem,
+    Report,
+    Series,
+    Stay,
+    diff,
+    parse_stays,
+    render_html,
+    render_text,
+    report_to_dict,
+    resolve_locale,
+)
+from webhook.auth import AuthError, check_bearer, verify_signature
+from webhook.config import Config
+from webhook.problems import ProblemError
+
+__all__ = ["COMPLETE_HEADER", "MAX_ENTRIES", "MAX_STAYS", "bp"]
+
+bp = Blueprint("v1", __name__, url_prefix="/v1")
+T = TypeVar("T")
+
+#: Response header on every success: "true" when everything is booked as requested.
+COMPLETE_HEADER: Final = "Confirmcheck-Complete"
+#: Entries (stays or series) one side may list; refused before they are expanded.
+MAX_ENTRIES: Final = 1000
+#: Stays one side may have once its series are expanded.
+MAX_STAYS: Final = 20_000
+_SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
+CHECK_FIELDS: Final = ("requested", "confirmed", "locale", "timezone")
+
+
+def config() -> Config:
+    """The running app's configuration."""
+    found: Config = current_app.extensions["confirmcheck"]
+    return found
+
+
+@bp.before_request
+def _gate() -> None:
+    settings = config()
+    limit = settings.max_body_bytes
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        raise ProblemError(
+            "too-large", f"the body has {declared} bytes; at most {limit} are accepted"
+        )
+    # MAX_CONTENT_LENGTH bounds the read of a body without Content-Length too.
+    body = request.get_data(cache=True)
+    _authenticate(settings, body)
+    if request.mimetype != "application/json" or request.mimetype_params.get(
+        "charset", "utf-8"
+    ).lower() not in ("utf-8", "utf8"):
+        raise ProblemError(
+            "unsupported-media-type",
+            "send the body as Content-Type: application/json (UTF-8), not "
+            + (request.content_type or "no Content-Type"),
+        )
+
+
+def _authenticate(settings: Config, body: bytes) -> None:
+    headers = request.headers
+    try:
+        if settings.bearer_token is not None and not any(
+            name in headers for name in _SIGNATURE_HEADERS
+        ):
+            authorization = headers.get("Authorization")
+            if authorization is None:
+                raise AuthError(
+                    "sign the request (webhook-id, webhook-timestamp, "
+                    "webhook-signature) or send Authorization: Bearer <token>"
+                )
+            check_bearer(authorization, settings.bearer_token)
+            return
+        verify_signature(
+            keys=settings.keys,
+            msg_id=headers.get("webhook-id"),
+            timestamp=headers.get("webhook-timestamp"),
+            signature=headers.get("webhook-signature"),
+            body=body,
+            now=settings.now(),
+            tolerance_seconds=settings.tolerance_seconds,
+        )
+        g.webhook_id = headers.get("webhook-id")
+    except AuthError as error:
+        challenge = 'StandardWebhooks realm="confirmcheck"'
+        if settings.bearer_token is not None:
+            challenge += ', Bearer realm="confirmcheck"'
+        raise ProblemError(
+            "unauthenticated", error.detail, headers={"WWW-Authenticate": challenge}
+        ) from None
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(f"the key {json.dumps(key)} is given twice")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise _DuplicateKeyError(f"{name} is not a JSON number")
+
+
+def parse_body(body: bytes) -> Any:
+    """The request body as JSON: UTF-8, no duplicate keys, no NaN; else a 400."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProblemError(
+            "malformed-request",
+            f"the body is not UTF-8 (byte {error.start}: {error.reason})",
+        ) from None
+    try:
+        return json.loads(
+            text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant
+        )
+    except json.JSONDecodeError as error:
+        raise ProblemError(
+            "malformed-request",
+            f"the body is not JSON: {error.msg} (line {error.lineno}, "
+            f"column {error.colno})",
+        ) from None
+    except RecursionError:
+        raise ProblemError(
+            "malformed-request", "the body is nested too deeply"
+        ) from None
+    except ValueError as error:  # duplicate keys, NaN, integers with 4300+ digits
+        raise ProblemError(
+            "malformed-request", f"the body is not JSON: {error}"
+        ) from None
+
+
+def _fields(
+    value: Any, known: tuple[str, ...], required: tuple[str, ...]
+) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError("the body must be a JSON object")
+    problems = [
+        Problem(
+            (key,), "is not a field of this request (known: " + ", ".join(known) + ")"
+        )
+        for key in value
+        if key not in known
+    ]
+    problems += [Problem((key,), "is missing") for key in required if key not in value]
+    if problems:
+        raise InputError(problems)
+    return value
+
+
+def _optional_text(fields: Mapping[str, Any], key: str) -> str | None:
+    value = fields.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("must be non-empty text", path=(key,))
+    return value.strip()
+
+
+def _timezone(fields: Mapping[str, Any]) -> str | None:
+    name = _optional_text(fields, "timezone")
+    if name is not None:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InputError(
+                f"{name} is not an IANA time zone (e.g. Europe/Vienna)",
+                path=("timezone",),
+            ) from None
+    return name
+
+
+def _side(value: Any, side: str) -> list[Stay]:
+    if isinstance(value, list | dict):
+        entries = value if isinstance(value, list) else value.get("stays")
+        if isinstance(entries, list) and len(entries) > MAX_ENTRIES:
+            raise InputError(
+                f"has {len(entries)} entries; at most {MAX_ENTRIES} are accepted",
+                path=(side,),
+            )
+        items: list[Stay | Series] = list(parse_stays(value, path=(side,)).stays)
+    else:
+        raise InputError(
+            "must be an array of stays or an object with a stays array", path=(side,)
+        )
+    stays: list[Stay] = []
+    for item in items:
+        stays.extend(item.stays if isinstance(item, Series) else (item,))
+        if len(stays) > MAX_STAYS:
+            raise InputError(
+                f"has more than {MAX_STAYS} stays once its series are expanded",
+                path=(side,),
+            )
+    return stays
+
+
+class _Problems:
+    """Runs the readers of a request and keeps every input problem they find."""
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    def run(self, read: Callable[[], T]) -> T | None:
+        try:
+            return read()
+        except InputError as error:
+            self.errors.append(error)
+            return None
+
+    def raise_any(self) -> None:
+        collected = InputError.collect(self.errors)
+        if collected is not None:
+            raise collected
+
+
+def _locale(fields: Mapping[str, Any]) -> str:
+    tag = _optional_text(fields, "locale") or config().default_locale
+    try:
+        return resolve_locale(tag)
+    except InputError as error:
+        raise error.under(("locale",)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInput:
+    """What a check request asks for, read and validated."""
+
+    requested: list[Stay]
+    confirmed: list[Stay]
+    locale: str
+    timezone: str | None
+
+
+def read_check(fields: Mapping[str, Any]) -> CheckInput:
+    """The stays of both sides, the locale and the time zone; every problem at once."""
+    problems = _Problems()
+    timezone = problems.run(lambda: _timezone(fields))
+    locale = problems.run(lambda: _locale(fields))
+    requested = problems.run(lambda: _side(fields["requested"], "requested"))
+    confirmed = problems.run(lambda: _side(fields["confirmed"], "confirmed"))
+    problems.raise_any()
+    assert requested is not None
+    assert confirmed is not None
+    assert locale is not None
+    return CheckInput(requested, confirmed, locale, timezone)
+
+
+def _json(body: Mapping[str, Any], report: Report) -> Response:
+    g.complete = report.complete
+    response = Response(
+        json.dumps(body, ensure_ascii=False), mimetype="application/json"
+    )
+    response.headers[COMPLETE_HEADER] = "true" if report.complete else "false"
+    return response
+
+
+@bp.post("/check")
+def check() -> Response:
+    """Compare the requested stays with the confirmed ones; the report and summary."""
+    fields = _fields(parse_body(request.get_data()), CHECK_FIELDS, CHECK_FIELDS[:2])
+    given = read_check(fields)
+    report = diff(given.requested, given.confirmed)
+    return _json(
+        {
+            "complete": report.complete,
+            "locale": given.locale,
+            "report": report_to_dict(report),
+            "text": render_text(report, locale=given.locale),
+            "html": render_html(report, locale=given.locale),
+        },
+        report,
+    )
