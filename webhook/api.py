@@ -1,4 +1,4 @@
-"""Version 1 of the API: ``POST /v1/check`` (and, with the mail module, ``/v1/attach``).
+"""Version 1 of the API: ``POST /v1/check`` and ``POST /v1/attach``.
 
 Each request goes through the same gate before a view sees it, in this order: the
 declared size (413 before a byte is read), the raw body read within the limit (413),
@@ -9,7 +9,10 @@ request gets the same answer and changes nothing.
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
@@ -30,11 +33,13 @@ from confirmcheck import (
     report_to_dict,
     resolve_locale,
 )
+from confirmcheck.calendar import looks_like_calendar, read_calendar, report_to_ics
+from confirmcheck.mail import MailError, insert_summary, mail_languages
 from webhook.auth import AuthError, check_bearer, verify_signature
 from webhook.config import Config
 from webhook.problems import ProblemError
 
-__all__ = ["COMPLETE_HEADER", "MAX_ENTRIES", "MAX_STAYS", "bp"]
+__all__ = ["COMPLETE_HEADER", "MAX_ENTRIES", "MAX_STAYS", "RFC822", "bp"]
 
 bp = Blueprint("v1", __name__, url_prefix="/v1")
 T = TypeVar("T")
@@ -46,7 +51,12 @@ MAX_ENTRIES: Final = 1000
 #: Stays one side may have once its series are expanded.
 MAX_STAYS: Final = 20_000
 _SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
-CHECK_FIELDS: Final = ("requested", "confirmed", "locale", "timezone")
+CHECK_FIELDS: Final = ("requested", "confirmed", "locale", "timezone", "until")
+ATTACH_FIELDS: Final = (*CHECK_FIELDS, "mail")
+ATTACH_REQUIRED: Final = ("requested", "confirmed", "mail")
+RFC822: Final = "message/rfc822"
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 
 
 def config() -> Config:
@@ -196,7 +206,24 @@ def _timezone(fields: Mapping[str, Any]) -> str | None:
     return name
 
 
-def _side(value: Any, side: str) -> list[Stay]:
+def _until(fields: Mapping[str, Any]) -> dt.date | None:
+    value = fields.get("until")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise InputError("must be a date (YYYY-MM-DD)", path=("until",))
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{value} is not a date", path=("until",)) from None
+
+
+def _side(
+    value: Any, side: str, timezone: str | None, until: dt.date | None
+) -> tuple[list[Stay], str | None]:
+    """The stays of one side, and the hotel's name when a stays file gives it."""
+    items: list[Stay | Series]
+    hotel: str | None = None
     if isinstance(value, list | dict):
         entries = value if isinstance(value, list) else value.get("stays")
         if isinstance(entries, list) and len(entries) > MAX_ENTRIES:
@@ -204,10 +231,15 @@ def _side(value: Any, side: str) -> list[Stay]:
                 f"has {len(entries)} entries; at most {MAX_ENTRIES} are accepted",
                 path=(side,),
             )
-        items: list[Stay | Series] = list(parse_stays(value, path=(side,)).stays)
+        stays_file = parse_stays(value, path=(side,))
+        items, hotel = list(stays_file.stays), stays_file.hotel
+    elif isinstance(value, str) and looks_like_calendar(value):
+        items = list(read_calendar(value, timezone=timezone, until=until, path=(side,)))
     else:
         raise InputError(
-            "must be an array of stays or an object with a stays array", path=(side,)
+            "must be an array of stays, an object with a stays array, or iCalendar "
+            "text (BEGIN:VCALENDAR...)",
+            path=(side,),
         )
     stays: list[Stay] = []
     for item in items:
@@ -217,7 +249,18 @@ def _side(value: Any, side: str) -> list[Stay]:
                 f"has more than {MAX_STAYS} stays once its series are expanded",
                 path=(side,),
             )
-    return stays
+    return stays, hotel
+
+
+def _mail(fields: Mapping[str, Any]) -> bytes:
+    value = fields["mail"]
+    if not isinstance(value, str):
+        raise InputError("must be the raw mail, base64-encoded (text)", path=("mail",))
+    # Line breaks and blanks are allowed, as base64 tools wrap their output.
+    packed = "".join(value.split())
+    if not packed or not _BASE64.fullmatch(packed) or len(packed) % 4:
+        raise InputError("is not base64 (RFC 4648, standard alphabet)", path=("mail",))
+    return base64.b64decode(packed, validate=True)
 
 
 class _Problems:
@@ -239,8 +282,10 @@ class _Problems:
             raise collected
 
 
-def _locale(fields: Mapping[str, Any]) -> str:
-    tag = _optional_text(fields, "locale") or config().default_locale
+def _locale(fields: Mapping[str, Any]) -> str | None:
+    tag = _optional_text(fields, "locale")
+    if tag is None:
+        return None
     try:
         return resolve_locale(tag)
     except InputError as error:
@@ -249,33 +294,45 @@ def _locale(fields: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CheckInput:
-    """What a check request asks for, read and validated."""
+    """What a request asks for, read and validated; ``locale`` only when given."""
 
     requested: list[Stay]
     confirmed: list[Stay]
-    locale: str
-    timezone: str | None
+    locale: str | None
+    hotel: str | None
+    mail: bytes | None = None
 
 
-def read_check(fields: Mapping[str, Any]) -> CheckInput:
-    """The stays of both sides, the locale and the time zone; every problem at once."""
+def read_request(fields: Mapping[str, Any], *, with_mail: bool) -> CheckInput:
+    """The stays of both sides, the locale (and the mail); every problem at once."""
     problems = _Problems()
     timezone = problems.run(lambda: _timezone(fields))
+    until = problems.run(lambda: _until(fields))
     locale = problems.run(lambda: _locale(fields))
-    requested = problems.run(lambda: _side(fields["requested"], "requested"))
-    confirmed = problems.run(lambda: _side(fields["confirmed"], "confirmed"))
+    requested = problems.run(
+        lambda: _side(fields["requested"], "requested", timezone, until)
+    )
+    confirmed = problems.run(
+        lambda: _side(fields["confirmed"], "confirmed", timezone, until)
+    )
+    mail = problems.run(lambda: _mail(fields)) if with_mail else None
     problems.raise_any()
     assert requested is not None
     assert confirmed is not None
-    assert locale is not None
-    return CheckInput(requested, confirmed, locale, timezone)
+    # The hotel names the calendar's events; the confirming side knows it best.
+    hotel = confirmed[1] or requested[1]
+    return CheckInput(requested[0], confirmed[0], locale, hotel, mail)
 
 
 def _json(body: Mapping[str, Any], report: Report) -> Response:
-    g.complete = report.complete
-    response = Response(
-        json.dumps(body, ensure_ascii=False), mimetype="application/json"
+    return _complete(
+        Response(json.dumps(body, ensure_ascii=False), mimetype="application/json"),
+        report,
     )
+
+
+def _complete(response: Response, report: Report) -> Response:
+    g.complete = report.complete
     response.headers[COMPLETE_HEADER] = "true" if report.complete else "false"
     return response
 
@@ -284,15 +341,90 @@ def _json(body: Mapping[str, Any], report: Report) -> Response:
 def check() -> Response:
     """Compare the requested stays with the confirmed ones; the report and summary."""
     fields = _fields(parse_body(request.get_data()), CHECK_FIELDS, CHECK_FIELDS[:2])
-    given = read_check(fields)
+    given = read_request(fields, with_mail=False)
+    locale = given.locale or config().default_locale
     report = diff(given.requested, given.confirmed)
     return _json(
         {
             "complete": report.complete,
-            "locale": given.locale,
+            "locale": locale,
             "report": report_to_dict(report),
-            "text": render_text(report, locale=given.locale),
-            "html": render_html(report, locale=given.locale),
+            "text": render_text(report, locale=locale),
+            "html": render_html(report, locale=locale),
         },
         report,
     )
+
+
+def _mail_locale(message: bytes) -> str:
+    """The first supported language of the mail's Content-Language, else the
+    service's default (the library alone would fall back to English)."""
+    for tag in mail_languages(message):
+        try:
+            return resolve_locale(tag)
+        except InputError:
+            continue
+    return config().default_locale
+
+
+def _inside_mail(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    return path[1:] if path[:1] == ("mail",) else path
+
+
+@bp.post("/attach")
+def attach() -> Response:
+    """Put the summary at the top of the mail; the changed mail (or JSON)."""
+    fields = _fields(parse_body(request.get_data()), ATTACH_FIELDS, ATTACH_REQUIRED)
+    given = read_request(fields, with_mail=True)
+    assert given.mail is not None
+    settings = config()
+    report = diff(given.requested, given.confirmed)
+    locale = given.locale or _mail_locale(given.mail)
+    # The calendar is written here rather than by attach_summary so that its
+    # DTSTAMP comes from the service's clock: the library never reads one.
+    calendar = (
+        report_to_ics(
+            report,
+            stamp=dt.datetime.fromtimestamp(settings.now(), dt.UTC),
+            locale=locale,
+            hotel=given.hotel,
+        )
+        if settings.attach_calendar
+        else None
+    )
+    try:
+        changed = insert_summary(
+            given.mail,
+            text=render_text(report, locale=locale),
+            html=render_html(report, locale=locale),
+            calendar=calendar,
+            complete=report.complete,
+            subject_prefix=settings.subject_prefix,
+            allow_dkim=settings.allow_dkim,
+        )
+    except MailError as error:
+        # The library names MIME parts ("part 1.2") after "mail"; in the request
+        # body they are all inside the one field /mail.
+        raise InputError(
+            [
+                Problem(("mail",), str(Problem(_inside_mail(p.path), p.message)))
+                for p in error.problems
+            ]
+        ) from None
+    wanted = request.accept_mimetypes.best_match(
+        [RFC822, "application/json"], default=RFC822
+    )
+    if wanted == "application/json":
+        response = _json(
+            {
+                "complete": report.complete,
+                "locale": locale,
+                "report": report_to_dict(report),
+                "mail": base64.b64encode(changed).decode("ascii"),
+            },
+            report,
+        )
+    else:
+        response = _complete(Response(changed, mimetype=RFC822), report)
+    response.vary.add("Accept")
+    return response

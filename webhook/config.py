@@ -212,9 +212,16 @@ def _locale(tag: str) -> str:
 
 
 def _subject_prefix(text: str) -> str:
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        raise ConfigError("must not contain line breaks or control characters")
-    return text.strip()
+    # The mail module's own rules, checked once at start-up rather than failing
+    # every request.
+    from confirmcheck.mail import MAX_PREFIX_CHARS
+
+    prefix = text.strip()
+    if not prefix.isprintable():
+        raise ConfigError("must be one line of printable text (no line breaks)")
+    if len(prefix) > MAX_PREFIX_CHARS:
+        raise ConfigError(f"must have at most {MAX_PREFIX_CHARS} characters")
+    return prefix
 
 
 def _token(text: str) -> str:

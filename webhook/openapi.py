@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webhook.api import COMPLETE_HEADER, MAX_ENTRIES, MAX_STAYS
+from webhook.api import COMPLETE_HEADER, MAX_ENTRIES, MAX_STAYS, RFC822
 from webhook.config import Config
 from webhook.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
 
@@ -30,6 +30,36 @@ def _date(description: str) -> dict[str, Any]:
 _TEXT_OR_NULL = {"type": ["string", "null"], "pattern": r"\S"}
 _COUNT = {"type": "integer", "minimum": 1}
 _COUNT_OR_NULL = {"type": ["integer", "null"], "minimum": 1}
+
+
+def _check_properties() -> dict[str, Any]:
+    return {
+        "requested": {
+            **_ref("Stays"),
+            "description": "What the guest asked for.",
+        },
+        "confirmed": {
+            **_ref("Stays"),
+            "description": "What the hotel confirms.",
+        },
+        "locale": {
+            "type": ["string", "null"],
+            "description": "Language of the summary (e.g. en, de, de-AT); "
+            "the service's default locale when left out.",
+        },
+        "timezone": {
+            "type": ["string", "null"],
+            "description": "The hotel's IANA time zone (e.g. Europe/Vienna): "
+            "timed calendar events fall on their local dates there.",
+        },
+        "until": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "Horizon for calendar rules that never end: "
+            "check-ins after it are not read. Without it such a rule is "
+            "refused.",
+        },
+    }
 
 
 def _schemas() -> dict[str, Any]:
@@ -143,29 +173,52 @@ def _schemas() -> dict[str, Any]:
             "anyOf": [
                 {"type": "array", "items": _ref("Stay"), "maxItems": MAX_ENTRIES},
                 _ref("StaysFile"),
+                {
+                    "type": "string",
+                    "pattern": r"^\ufeff?\s*(?i:BEGIN:VCALENDAR)",
+                    "description": "An iCalendar (RFC 5545) text: each VEVENT is a "
+                    "stay; rooms, room type, guests and reference from "
+                    "X-CONFIRMCHECK-ROOMS, -ROOM-TYPE, -GUESTS, -REF (see "
+                    "docs/calendar.md).",
+                },
             ],
         },
         "CheckRequest": {
             "type": "object",
             "required": ["requested", "confirmed"],
             "additionalProperties": False,
+            "properties": _check_properties(),
+        },
+        "AttachRequest": {
+            "type": "object",
+            "required": ["requested", "confirmed", "mail"],
+            "additionalProperties": False,
             "properties": {
-                "requested": {
-                    **_ref("Stays"),
-                    "description": "What the guest asked for.",
+                **_check_properties(),
+                "mail": {
+                    "type": "string",
+                    "contentEncoding": "base64",
+                    "contentMediaType": "message/rfc822",
+                    "description": "The raw RFC 5322 confirmation mail, base64 "
+                    "(line breaks allowed). Without `locale`, the summary is "
+                    "written in the mail's Content-Language when supported, else "
+                    "in the service's default locale.",
                 },
-                "confirmed": {
-                    **_ref("Stays"),
-                    "description": "What the hotel confirms.",
-                },
-                "locale": {
-                    "type": ["string", "null"],
-                    "description": "Language of the summary (e.g. en, de, de-AT); "
-                    "the service's default locale when left out.",
-                },
-                "timezone": {
-                    "type": ["string", "null"],
-                    "description": "The hotel's IANA time zone (e.g. Europe/Vienna).",
+            },
+        },
+        "AttachResponse": {
+            "type": "object",
+            "required": ["complete", "locale", "report", "mail"],
+            "additionalProperties": False,
+            "properties": {
+                "complete": {"type": "boolean"},
+                "locale": {"type": "string"},
+                "report": _ref("Report"),
+                "mail": {
+                    "type": "string",
+                    "contentEncoding": "base64",
+                    "contentMediaType": "message/rfc822",
+                    "description": "The changed mail, base64.",
                 },
             },
         },
@@ -327,8 +380,9 @@ def _responses(config: Config) -> dict[str, Any]:
         ),
         "InvalidInput": _problem(
             "The JSON parses but makes no sense: unknown or missing fields, a stay "
-            "that ends before it starts, an unbounded series, an unknown locale or "
-            "time zone. `errors` points at each problem."
+            "that ends before it starts, an unbounded series, a broken calendar, an "
+            "unknown locale or time zone, a mail that is not base64, is signed or "
+            "encrypted or cannot be changed safely. `errors` points at each problem."
         ),
         "InternalError": _problem(
             "A bug in the service; the response says nothing more."
@@ -445,6 +499,44 @@ def openapi_document(config: Config) -> dict[str, Any]:
                     "description": "The report and the summary.",
                     "headers": _COMPLETE,
                     "content": {JSON: {"schema": _ref("CheckResponse")}},
+                },
+                config,
+            )
+        },
+        "/v1/attach": {
+            "post": _post(
+                "Put the summary at the top of the confirmation mail",
+                "The same comparison as /v1/check; the summary goes at the top of "
+                "every text the guest reads (text/plain and text/html), "
+                + (
+                    "the report's calendar is attached as booking-summary.ics"
+                    if config.attach_calendar
+                    else "no calendar is attached (CONFIRMCHECK_ATTACH_CALENDAR)"
+                )
+                + ", and every other byte of the mail stays as it was. Attaching "
+                "again replaces the earlier summary. Signed or encrypted mail"
+                + ("" if config.allow_dkim else " and mail with a DKIM-Signature")
+                + " is refused (422): attach before signing. The answer is the "
+                "mail itself, or JSON when Accept prefers application/json.",
+                "AttachRequest",
+                {
+                    "description": "The changed mail.",
+                    "headers": {
+                        **_COMPLETE,
+                        "Vary": {
+                            "description": "Accept: the answer depends on it.",
+                            "schema": {"type": "string"},
+                        },
+                    },
+                    "content": {
+                        RFC822: {
+                            "schema": {
+                                "type": "string",
+                                "description": "The raw changed mail (the default).",
+                            }
+                        },
+                        JSON: {"schema": _ref("AttachResponse")},
+                    },
                 },
                 config,
             )

@@ -103,6 +103,7 @@ def test_unpadded_secrets_are_read_as_the_official_client_reads_them() -> None:
         ("ATTACH_CALENDAR", "maybe", "true or false"),
         ("ALLOW_DKIM", "2", "true or false"),
         ("SUBJECT_PREFIX", "[x]\r\nBcc: a@example.org", "line breaks"),
+        ("SUBJECT_PREFIX", "x" * 101, "at most 100"),
         ("BEARER_TOKEN", "short", "16 or more"),
         ("BEARER_TOKEN", "with blanks in the middle", "without blanks"),
     ],
