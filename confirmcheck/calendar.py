@@ -121,7 +121,7 @@ def _decode(data: bytes | str, path: Path) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            line = data.count(b"\n", 0, error.start) + 1
+            line = _line_number(data, error.start)
             raise CalendarError(
                 f"line {line}: is not UTF-8 text (iCalendar files are UTF-8)",
                 path=path,
@@ -141,9 +141,16 @@ def _decode(data: bytes | str, path: Path) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
-        line = text.count("\n", 0, error.start) + 1
+        line = _line_number(text, error.start)
         raise CalendarError(f"line {line}: is not text", path=path) from None
     return text
+
+
+def _line_number(text: str | bytes, position: int) -> int:
+    """The 1-based line that ``position`` is on."""
+    if isinstance(text, bytes):
+        return len(text[:position].split(b"\n"))
+    return len(text[:position].split("\n"))
 
 
 # --- where things are in the file -------------------------------------------------
@@ -218,7 +225,7 @@ def _structure_problem(text: str) -> str | None:
     stack: list[tuple[str, int]] = []
 
     def line(position: int) -> int:
-        return text.count("\n", 0, position) + 1
+        return _line_number(text, position)
 
     for match in _COMPONENT_LINE.finditer(text):
         kind, name = match.group(1).upper(), match.group(2).upper()
@@ -916,11 +923,8 @@ def report_to_ics(
                 if stay is None or item.rooms == stay.rooms:
                     title = _("NOT BOOKED — no room reserved")
                 else:
-                    title = _n(
-                        "NOT BOOKED — {count} of {rooms} rooms not reserved",
-                        "NOT BOOKED — {count} of {rooms} rooms not reserved",
-                        item.rooms,
-                    ).format(count=item.rooms, rooms=stay.rooms)
+                    title = _("NOT BOOKED — {count} of {rooms} rooms not reserved")
+                    title = title.format(count=item.rooms, rooms=stay.rooms)
                 category = _("NOT BOOKED")
             else:
                 title = _("BOOKED BUT NOT REQUESTED: {rooms}").format(
