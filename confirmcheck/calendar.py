@@ -206,13 +206,22 @@ class _Source:
         return None
 
     def first_problem(self) -> str | None:
-        """The first line that is not an iCalendar content line, said for people."""
+        """The first line that is not an iCalendar content line, or stands outside
+        any component, said for people."""
+        depth = 0
         for number, line in self.lines:
             reason = _bad_content_line(line)
             if reason is not None:
                 return (
                     f"line {number}: {line[:60]!r} is not an iCalendar line ({reason})"
                 )
+            name = re.split(r"[;:]", line, maxsplit=1)[0].upper()
+            if name == "BEGIN":
+                depth += 1
+            elif name == "END":
+                depth -= 1
+            elif depth <= 0:
+                return f"line {number}: {name} stands outside BEGIN:VCALENDAR"
         return None
 
 
