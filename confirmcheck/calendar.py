@@ -373,7 +373,7 @@ class _Reader:
         self.skip_non_stays = skip_non_stays
         self.problems: list[Problem] = []
         self.first_line: dict[str, int | None] = {}
-        self.extras: dict[tuple[str | None, ...], _Extras] = {}
+        self.extras: dict[tuple[Any, ...], _Extras] = {}
 
     def fail(self, message: str) -> None:
         self.problems.append(Problem((), message))
@@ -707,44 +707,55 @@ class _Reader:
         stays: list[tuple[int, Stay]] = []
         for components, horizon in found:
             for component in components:
-                stay = self.stay(component)
-                if stay is None or (horizon is not None and stay.check_in > horizon):
+                found_stay = self.stay(component)
+                if found_stay is None:
                     continue
-                stays.append((order.get(_uid(component) or "", 0), stay))
+                uid, stay = found_stay
+                if horizon is None or stay.check_in <= horizon:
+                    stays.append((order.get(uid, 0), stay))
         stays.sort(key=lambda item: (item[1].check_in, item[1].check_out, item[0]))
         return [stay for _, stay in stays]
 
-    def stay(self, component: Any) -> Stay | None:
-        status = component.get("STATUS")
-        if status is not None and str(status).upper() == "CANCELLED":
+    def stay(self, component: Any) -> tuple[str, Stay] | None:
+        """The UID and stay of one occurrence; None if it is no stay."""
+        # Called for every occurrence: the properties are read straight from the
+        # dict underneath icalendar's case-insensitive one (its keys are stored
+        # upper-case), and the X-CONFIRMCHECK values are parsed once per value.
+        status = _get(component, "STATUS")
+        if status is not None and status.upper() == "CANCELLED":
             return None
-        start = component["DTSTART"].dt
-        end = component["DTEND"].dt
+        start = _get(component, "DTSTART").dt
+        end = _get(component, "DTEND").dt
         check_in, check_out = self.day(start), self.day(end)
-        uid = _uid(component)
+        uid = _get(component, "UID")
+        uid = "" if uid is None else str(uid).strip()
         if check_out <= check_in:
             if self.skip_non_stays:
                 return None
             self.fail(
-                f"{_place(self.first_line.get(uid or ''), uid)}: the event on "
+                f"{_place(self.first_line.get(uid), uid)}: the event on "
                 f"{_show(start)} gives no night (it ends {_show(end)}); a stay ends "
                 "on a later day (or skip such events: --skip-non-stays)"
             )
             return None
-        raw = tuple(
-            None if component.get(name) is None else str(component.get(name))
-            for name in (ROOMS, ROOM_TYPE, GUESTS, REF)
+        raw = (
+            _get(component, ROOMS),
+            _get(component, ROOM_TYPE),
+            _get(component, GUESTS),
+            _get(component, REF),
         )
         extras = self.extras.get(raw)
         if extras is None:
-            rooms, room_type, guests, ref = raw
+            rooms, room_type, guests, ref = (
+                None if value is None else str(value) for value in raw
+            )
             extras = self.extras[raw] = _Extras(
                 1 if rooms is None else _count(rooms),
                 None if room_type is None else _text(room_type),
                 None if guests is None else _count(guests),
                 None if ref is None else _text(ref),
             )
-        return Stay(
+        return uid, Stay(
             check_in,
             check_out,
             rooms=extras.rooms,
@@ -771,6 +782,9 @@ def _count_up_to(rule: str, start: dt.datetime, last: dt.date) -> int:
     dates = rrulestr(rule, dtstart=start)
     found = takewhile(lambda d: d.date() <= last, dates)
     return sum(1 for _ in islice(found, MAX_OCCURRENCES + 1))
+
+
+_get: Any = dict.get  # see _Reader.stay
 
 
 def _uid(component: Any) -> str | None:
