@@ -61,6 +61,9 @@ def test_the_calendar_gives_the_booked_nights_back(
     back = read_calendar(report_to_ics(report, stamp=STAMP, locale=locale))
     assert room_nights(back) == room_nights(confirmed)
     # And as the confirmed side of the same check, nothing booked goes missing.
+    # (Which of two competing requests gets a scarce room may change, because
+    # the diff breaks such ties by the confirmed stays' dates, and the calendar
+    # splits them into ranges; how many room-nights are not booked cannot.)
     again = diff(requested, back)
     assert again.totals.not_booked_room_nights == report.totals.not_booked_room_nights
-    assert [s.status for s in again.stays] == [s.status for s in report.stays]
+    assert again.totals.unrequested_room_nights == report.totals.unrequested_room_nights
