@@ -442,7 +442,7 @@ class _Reader:
     def standardise(self, calendar: Calendar) -> Calendar:
         """Apply X-WR-TIMEZONE (Google, Apple) the way recurring-ical-events does,
         but with the zone resolved here, so that an unknown one is an error."""
-        import x_wr_timezone  # type: ignore[import-untyped]
+        import x_wr_timezone
 
         name = calendar.get("X-WR-TIMEZONE")
         if name is None:
