@@ -25,6 +25,7 @@ __all__ = [
     "StayResult",
     "Totals",
     "report_from_json",
+    "report_schema",
     "report_to_json",
 ]
 
@@ -471,6 +472,18 @@ def report_from_dict(data: object) -> Report:
     if reader.problems:
         raise InputError(reader.problems)
     return report
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the report JSON, schema version 1.
+
+    A fresh copy on every call, so changing it changes nothing for other callers.
+    """
+    from importlib.resources import files
+
+    text = files("confirmcheck").joinpath("schema", "report-v1.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def report_from_json(text: str | bytes) -> Report:
