@@ -112,10 +112,11 @@ class DifferentRange(Range):
     def differences(self) -> tuple[str, ...]:
         """What differs, out of ``("room_type", "guests")``."""
         out: list[str] = []
-        if (
-            self.requested_room_type is not None
-            and self.room_type is not None
-            and self.room_type.casefold() != self.requested_room_type.casefold()
+        # A confirmed room without a room type does not give the type asked for:
+        # the diff books it differently, so it must say that the room type differs.
+        if self.requested_room_type is not None and (
+            self.room_type is None
+            or self.room_type.casefold() != self.requested_room_type.casefold()
         ):
             out.append("room_type")
         if (
