@@ -160,6 +160,11 @@ def _parse_rule(rule: str) -> tuple[dict[str, str], list[Problem]]:
     return parts, problems
 
 
+def _years_later(day: dt.date, years: int) -> dt.date:
+    # Only ever by multiples of 400 years, which keep 29 February a leap day.
+    return day.replace(year=day.year + years)
+
+
 def _until_date(value: str) -> dt.date:
     # UNTIL may be a DATE (20260601) or a DATE-TIME (20260601T235959Z); either way the
     # last possible occurrence is that day, since occurrences start at midnight.
@@ -221,12 +226,19 @@ class Series:
         )
         count = int(parts.pop("COUNT")) if "COUNT" in parts else None
         # COUNT is applied by taking the first COUNT occurrences of the rule bounded by
-        # the horizon: the same set, but a rule that never matches ends at the horizon
-        # instead of searching up to the year 9999.
-        parts["UNTIL"] = horizon.strftime("%Y%m%d")
+        # the horizon: the same set. But dateutil checks UNTIL only when it finds an
+        # occurrence, so a rule that matches no more searches on up to the year 9999
+        # (seconds for a daily rule). The Gregorian calendar repeats itself, weekdays
+        # included, every 400 years: the rule is expanded as many 400 years later as
+        # fit below 9999, where the search ends soon after the horizon, and the
+        # occurrences are moved back.
+        shift = (dt.MAXYEAR - horizon.year) // 400 * 400
+        parts["UNTIL"] = _years_later(horizon, shift).strftime("%Y%m%d")
         text = ";".join(f"{key}={value}" for key, value in parts.items())
         try:
-            rule = rrulestr(text, dtstart=dt.datetime.combine(start, dt.time()))
+            rule = rrulestr(
+                text, dtstart=dt.datetime.combine(_years_later(start, shift), dt.time())
+            )
         except (ValueError, TypeError, KeyError, IndexError) as error:
             raise InputError(
                 f"{self.rrule!r} is not a valid RRULE ({error})", path=("rrule",)
@@ -239,7 +251,10 @@ class Series:
             )
         if count is None:
             # One more than allowed, to tell "exactly the cap" from "too many".
-            found = [d.date() for d in islice(rule, self.max_occurrences + 1)]
+            found = [
+                _years_later(d.date(), -shift)
+                for d in islice(rule, self.max_occurrences + 1)
+            ]
             if len(found) > self.max_occurrences:
                 raise InputError(
                     f"the rule gives more than the {self.max_occurrences} occurrences "
@@ -247,7 +262,7 @@ class Series:
                     path=("rrule",),
                 )
         else:
-            found = [d.date() for d in islice(rule, count)]
+            found = [_years_later(d.date(), -shift) for d in islice(rule, count)]
             if len(found) < count:
                 raise InputError(
                     f"the rule gives only {len(found)} of its COUNT={count} "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 
 import pytest
 
@@ -271,3 +272,19 @@ def test_exdate_and_rdate_hold_dates() -> None:
     with pytest.raises(InputError) as error:
         Series(week(), "FREQ=WEEKLY;COUNT=3", rdate=(dt.datetime(2026, 2, 2),))
     assert places(error) == ["rdate[0]: must be a date, not datetime"]
+
+
+@pytest.mark.parametrize("freq", ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"])
+@pytest.mark.parametrize(
+    "never",
+    ["BYMONTH=2;BYMONTHDAY=30;COUNT=2", "BYMONTH=4;BYMONTHDAY=31;UNTIL=20300101"],
+)
+def test_a_rule_that_never_matches_fails_fast(freq: str, never: str) -> None:
+    # dateutil searches such a rule up to the year 9999 (seconds for DAILY); a
+    # series must be refused long before that. The bound is generous: it only
+    # tells "searches a few centuries" from "searches eight thousand years".
+    began = time.perf_counter()
+    with pytest.raises(InputError) as error:
+        Series(Stay(D(2026, 2, 1), D(2026, 2, 2)), f"FREQ={freq};{never}")
+    assert time.perf_counter() - began < 1.0
+    assert [p.path for p in error.value.problems] == [("rrule",)]
