@@ -220,10 +220,17 @@ class Series:
         if problems:
             raise InputError(problems, path=("rrule",))
         start = self.first.check_in
-        horizon = min(
-            dt.date(min(start.year + SEARCH_YEARS, dt.MAXYEAR), 12, 31),
-            _until_date(parts["UNTIL"]) if "UNTIL" in parts else dt.date.max,
-        )
+        horizon = dt.date(min(start.year + SEARCH_YEARS, dt.MAXYEAR), 12, 31)
+        if "UNTIL" in parts:
+            until = _until_date(parts["UNTIL"])
+            if until > horizon:
+                # Cutting the series at the horizon would drop requested stays.
+                raise InputError(
+                    f"UNTIL={parts['UNTIL']} is more than {SEARCH_YEARS} years after "
+                    f"the first stay; a series must end by {horizon.isoformat()}",
+                    path=("rrule",),
+                )
+            horizon = until
         count = int(parts.pop("COUNT")) if "COUNT" in parts else None
         # COUNT is applied by taking the first COUNT occurrences of the rule bounded by
         # the horizon: the same set. But dateutil checks UNTIL only when it finds an

@@ -288,3 +288,15 @@ def test_a_rule_that_never_matches_fails_fast(freq: str, never: str) -> None:
         Series(Stay(D(2026, 2, 1), D(2026, 2, 2)), f"FREQ={freq};{never}")
     assert time.perf_counter() - began < 1.0
     assert [p.path for p in error.value.problems] == [("rrule",)]
+
+
+def test_a_series_that_ends_beyond_the_search_horizon_is_refused_not_cut_short() -> (
+    None
+):
+    # Cutting the series at the horizon would silently drop requested stays.
+    with pytest.raises(InputError) as error:
+        Series(week(), "FREQ=YEARLY;UNTIL=21500105")
+    assert places(error) == [
+        "rrule: UNTIL=21500105 is more than 100 years after the first stay; "
+        "a series must end by 2126-12-31"
+    ]
