@@ -7,6 +7,7 @@ the night of ``check_in`` and every night up to, not including, ``check_out``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from itertools import islice
@@ -42,6 +43,9 @@ _RULE_PARTS = frozenset(
     }
 )
 _TIME_PARTS = frozenset({"BYHOUR", "BYMINUTE", "BYSECOND"})
+# ASCII only: str.isdigit() and strptime also take "²" or "2026061".
+_NUMBER = re.compile(r"[0-9]+")
+_UNTIL = re.compile(r"[0-9]{8}(T[0-9]{6}Z?)?")
 
 
 def _check_date(value: object, *path: str | int) -> dt.date:
@@ -169,7 +173,9 @@ def _until_date(value: str) -> dt.date:
     # UNTIL may be a DATE (20260601) or a DATE-TIME (20260601T235959Z); either way the
     # last possible occurrence is that day, since occurrences start at midnight.
     try:
-        return dt.datetime.strptime(value[:8], "%Y%m%d").date()
+        if not _UNTIL.fullmatch(value):
+            raise ValueError(value)
+        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
     except ValueError:
         raise InputError(f"UNTIL={value} is not a date") from None
 
@@ -332,14 +338,10 @@ def _rule_shape_problems(parts: dict[str, str]) -> list[Problem]:
         problems.append(
             Problem((), "the rule never ends; give COUNT or UNTIL to bound it")
         )
-    if "COUNT" in parts and not (parts["COUNT"].isdigit() and int(parts["COUNT"]) > 0):
-        problems.append(Problem((), f"COUNT={parts['COUNT']} is not a positive number"))
-    if "INTERVAL" in parts and not (
-        parts["INTERVAL"].isdigit() and int(parts["INTERVAL"]) > 0
-    ):
-        problems.append(
-            Problem((), f"INTERVAL={parts['INTERVAL']} is not a positive number")
-        )
+    for name in ("COUNT", "INTERVAL"):
+        value = parts.get(name)
+        if value is not None and not (_NUMBER.fullmatch(value) and int(value) > 0):
+            problems.append(Problem((), f"{name}={value} is not a positive number"))
     if "UNTIL" in parts:
         try:
             _until_date(parts["UNTIL"])

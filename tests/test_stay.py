@@ -300,3 +300,24 @@ def test_a_series_that_ends_beyond_the_search_horizon_is_refused_not_cut_short()
         "rrule: UNTIL=21500105 is more than 100 years after the first stay; "
         "a series must end by 2126-12-31"
     ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        # str.isdigit() is true for "²", which int() refuses.
+        ("FREQ=WEEKLY;COUNT=²", "rrule: COUNT=² is not a positive number"),
+        ("FREQ=WEEKLY;COUNT=٣", "rrule: COUNT=٣ is not a positive number"),
+        (
+            "FREQ=WEEKLY;INTERVAL=²;COUNT=2",
+            "rrule: INTERVAL=² is not a positive number",
+        ),
+        ("FREQ=WEEKLY;UNTIL=2026061", "rrule: UNTIL=2026061 is not a date"),
+        ("FREQ=WEEKLY;UNTIL=20260601XYZ", "rrule: UNTIL=20260601XYZ is not a date"),
+        ("FREQ=WEEKLY;UNTIL=20260231", "rrule: UNTIL=20260231 is not a date"),
+    ],
+)
+def test_rule_numbers_and_dates_are_plain_ascii(rule: str, expected: str) -> None:
+    with pytest.raises(InputError) as error:
+        Series(week(), rule)
+    assert places(error) == [expected]
