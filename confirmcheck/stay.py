@@ -308,6 +308,18 @@ class Series:
             )
         first = self.first
         length = first.check_out - first.check_in
+        for day in dates:
+            if day > dt.date.max - length:
+                where: tuple[str | int, ...] = (
+                    ("rdate", self.rdate.index(day))
+                    if day in self.rdate
+                    else ("rrule",)
+                )
+                raise InputError(
+                    f"the stay checking in on {day.isoformat()} would check out "
+                    f"after {dt.date.max.isoformat()}",
+                    path=where,
+                )
         return tuple(
             Stay(
                 day,

@@ -321,3 +321,19 @@ def test_rule_numbers_and_dates_are_plain_ascii(rule: str, expected: str) -> Non
     with pytest.raises(InputError) as error:
         Series(week(), rule)
     assert places(error) == [expected]
+
+
+def test_an_occurrence_that_would_check_out_after_the_last_date_is_an_input_error() -> (
+    None
+):
+    last_night = Stay(D(9999, 12, 30), D(9999, 12, 31))
+    with pytest.raises(InputError) as error:
+        Series(last_night, "FREQ=DAILY;COUNT=2")
+    assert places(error) == [
+        "rrule: the stay checking in on 9999-12-31 would check out after 9999-12-31"
+    ]
+    with pytest.raises(InputError) as error:
+        Series(last_night, "FREQ=DAILY;COUNT=1", rdate=(D(9999, 12, 31),))
+    assert places(error) == [
+        "rdate[0]: the stay checking in on 9999-12-31 would check out after 9999-12-31"
+    ]
