@@ -211,13 +211,15 @@ class Series:
             raise InputError(
                 f"must be text, not {type(self.rrule).__name__}", path=("rrule",)
             )
+        # As given, so that a problem names the place in the input.
+        given: dict[str, tuple[dt.date, ...]] = {}
         for name in ("exdate", "rdate"):
-            values = tuple(getattr(self, name))
+            values = given[name] = tuple(getattr(self, name))
             for index, value in enumerate(values):
                 _check_date(value, name, index)
             # A set of dates, kept sorted so that equal series compare equal.
             object.__setattr__(self, name, tuple(sorted(set(values))))
-        object.__setattr__(self, "stays", self._expand())
+        object.__setattr__(self, "stays", self._expand(given["exdate"], given["rdate"]))
 
     def _occurrence_dates(self) -> list[dt.date]:
         parts, problems = _parse_rule(self.rrule)
@@ -290,9 +292,11 @@ class Series:
             )
         return found
 
-    def _expand(self) -> tuple[Stay, ...]:
+    def _expand(
+        self, exdate: tuple[dt.date, ...], rdate: tuple[dt.date, ...]
+    ) -> tuple[Stay, ...]:
         dates = set(self._occurrence_dates())
-        for index, day in enumerate(self.exdate):
+        for index, day in enumerate(exdate):
             if day not in dates:
                 raise InputError(
                     f"{day.isoformat()} is not an occurrence of the series",
@@ -311,9 +315,7 @@ class Series:
         for day in dates:
             if day > dt.date.max - length:
                 where: tuple[str | int, ...] = (
-                    ("rdate", self.rdate.index(day))
-                    if day in self.rdate
-                    else ("rrule",)
+                    ("rdate", rdate.index(day)) if day in rdate else ("rrule",)
                 )
                 raise InputError(
                     f"the stay checking in on {day.isoformat()} would check out "

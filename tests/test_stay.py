@@ -337,3 +337,9 @@ def test_an_occurrence_that_would_check_out_after_the_last_date_is_an_input_erro
     assert places(error) == [
         "rdate[0]: the stay checking in on 9999-12-31 would check out after 9999-12-31"
     ]
+
+
+def test_an_exdate_problem_names_its_place_in_the_input_not_in_sorted_order() -> None:
+    with pytest.raises(InputError) as error:
+        Series(week(), "FREQ=WEEKLY;COUNT=3", exdate=(D(2026, 1, 13), D(2026, 1, 12)))
+    assert places(error) == ["exdate[0]: 2026-01-13 is not an occurrence of the series"]
