@@ -302,6 +302,14 @@ class Series:
                     f"{day.isoformat()} is not an occurrence of the series",
                     path=("exdate", index),
                 )
+        both = set(exdate) & set(rdate)
+        for index, day in enumerate(rdate):
+            if day in both:
+                # RFC 5545 would leave it out; asking for both is a contradiction
+                # the guest must resolve, not confirmcheck.
+                raise InputError(
+                    f"{day.isoformat()} is also in exdate", path=("rdate", index)
+                )
         dates.difference_update(self.exdate)
         dates.update(self.rdate)
         if len(dates) > self.max_occurrences:

@@ -343,3 +343,16 @@ def test_an_exdate_problem_names_its_place_in_the_input_not_in_sorted_order() ->
     with pytest.raises(InputError) as error:
         Series(week(), "FREQ=WEEKLY;COUNT=3", exdate=(D(2026, 1, 13), D(2026, 1, 12)))
     assert places(error) == ["exdate[0]: 2026-01-13 is not an occurrence of the series"]
+
+
+def test_a_date_in_both_exdate_and_rdate_is_an_input_error() -> None:
+    # RFC 5545 would leave it out, the old expansion put it in: asking for both at
+    # once is a contradiction the guest must resolve, not confirmcheck.
+    with pytest.raises(InputError) as error:
+        Series(
+            week(),
+            "FREQ=WEEKLY;COUNT=3",
+            exdate=(D(2026, 1, 12),),
+            rdate=(D(2026, 2, 2), D(2026, 1, 12)),
+        )
+    assert places(error) == ["rdate[1]: 2026-01-12 is also in exdate"]
