@@ -285,6 +285,14 @@ def test_invalid_utf8_is_an_input_error() -> None:
     ]
 
 
+def test_a_number_too_long_to_read_is_an_input_error() -> None:
+    # Python refuses to convert integers of more than 4300 digits (CVE-2020-10735).
+    text = stays_json(GOOD).replace(
+        '"2026-03-13"', '"2026-03-13", "rooms": ' + "1" * 5000
+    )
+    assert problems_of(text) == ["requested: holds a number with too many digits"]
+
+
 # --- Problems in a series ---------------------------------------------------------
 
 
