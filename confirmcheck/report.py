@@ -489,8 +489,6 @@ def report_schema() -> dict[str, Any]:
 
 def report_from_json(text: str | bytes) -> Report:
     """Read a report from JSON text written by :func:`report_to_json`."""
-    try:
-        data = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InputError(f"is not JSON: {error}") from None
-    return report_from_dict(data)
+    from confirmcheck.loading import parse_json
+
+    return report_from_dict(parse_json(text))
