@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -30,6 +31,8 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Status(StrEnum):
@@ -288,6 +291,10 @@ class _Reader:
     def date(self, source: Mapping[str, Any], path: Path, key: str) -> dt.date | None:
         text = self.get(source, path, key, lambda v: isinstance(v, str), "a date")
         if text is None:
+            return None
+        # fromisoformat also takes 20260309 and 2026-W11-1; the schema does not.
+        if not _DATE.fullmatch(text):
+            self.fail((*path, key), f"{text} is not a date (YYYY-MM-DD)")
             return None
         try:
             return dt.date.fromisoformat(text)

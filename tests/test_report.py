@@ -80,7 +80,9 @@ def test_the_schema_refuses_what_the_reader_refuses() -> None:
     assert schema_errors(changed()) == []
     bad_date = changed()
     bad_date["stays"][0]["check_in"] = "2026-02-30"
-    for data in (changed(extra=1), changed(schema=2), bad_date):
+    compact_date = changed()
+    compact_date["stays"][0]["check_in"] = "20260105"
+    for data in (changed(extra=1), changed(schema=2), bad_date, compact_date):
         assert schema_errors(data)
         with pytest.raises(InputError):
             report_from_dict(data)
@@ -112,3 +114,13 @@ def test_a_report_that_is_not_schema_1_json_is_an_input_error(
     with pytest.raises(InputError) as error:
         report_from_json(text)
     assert error.value.problems[0].place == place
+
+
+def test_a_report_date_must_be_written_yyyy_mm_dd() -> None:
+    data = changed()
+    data["stays"][0]["check_in"] = "20260105"
+    with pytest.raises(InputError) as error:
+        report_from_dict(data)
+    assert [str(p) for p in error.value.problems] == [
+        "stays[0].check_in: 20260105 is not a date (YYYY-MM-DD)"
+    ]
