@@ -92,12 +92,18 @@ class _Differ:
         )
         rank = {j: r for r, j in enumerate(conf_order)}
 
-        # Pass 1: identical pairs, in one hash join.
+        # Pass 1: identical pairs, in one hash join. A confirmed room without guests
+        # fits any guests: a request that names its guests must choose it before an
+        # identical request without guests takes it, so such rooms are left to the
+        # sweep whenever any request names its guests.
+        guests_named = any(s.guests is not None for s in requested)
         pool: dict[
             tuple[dt.date, dt.date, str | None, int | None], list[list[int]]
         ] = {}
         for j in conf_order:
             c = confirmed[j]
+            if c.guests is None and guests_named:
+                continue
             key = (c.check_in, c.check_out, c.room_type_key, c.guests)
             pool.setdefault(key, []).append([j, c.rooms])
         conf_left = [c.rooms for c in confirmed]
