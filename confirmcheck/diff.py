@@ -59,7 +59,7 @@ def diff(
     return _Differ(expand(requested), expand(confirmed)).report()
 
 
-def _content_key(stay: Stay) -> tuple[dt.date, dt.date, str, int, str, int]:
+def _content_key(stay: Stay) -> tuple[dt.date, dt.date, str, int, str, int, str]:
     return (
         stay.check_in,
         stay.check_out,
@@ -67,6 +67,9 @@ def _content_key(stay: Stay) -> tuple[dt.date, dt.date, str, int, str, int]:
         stay.guests or 0,
         stay.ref or "",
         stay.rooms,
+        # Last: "Double" and "double" match alike, but they are reported as given,
+        # so the input order must not decide between them either.
+        stay.room_type or "",
     )
 
 

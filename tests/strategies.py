@@ -15,7 +15,8 @@ from confirmcheck.stay import Series, Stay
 
 WINDOW_START = dt.date(2026, 2, 24)
 WINDOW_DAYS = 10
-ROOM_TYPES = ("single", "double", "suite")
+# "Double" and "double" are the same room type, written differently.
+ROOM_TYPES = ("single", "double", "Double", "suite")
 
 
 def stays(
