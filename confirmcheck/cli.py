@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from typing import BinaryIO, TextIO
 
 from confirmcheck.errors import ConfirmcheckError, InputError
@@ -161,8 +162,10 @@ def main(
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
     parser = build_parser()
+    # argparse writes --help and usage errors to sys.stdout and sys.stderr itself.
     try:
-        options = parser.parse_args(argv)
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            options = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:

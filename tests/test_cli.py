@@ -155,6 +155,45 @@ def test_invalid_utf8_is_bad_input(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"]])
+def test_help_explains_the_exit_codes(args: list[str]) -> None:
+    result = run(*args)
+    assert result.status == 0
+    assert result.stderr == ""
+    for line in (
+        "0  everything is booked as requested",
+        "1  something is not booked, booked differently, or booked but not requested",
+        "2  bad input or usage",
+    ):
+        assert line in result.stdout
+
+
+def test_check_help_explains_the_files_and_standard_input() -> None:
+    text = " ".join(run("check", "--help").stdout.split())
+    assert "REQUESTED" in text
+    assert "CONFIRMED" in text
+    assert "Use - to read one file from standard input" in text
+    assert "--format {text,html,json}" in text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["check"],
+        ["check", "a.json"],
+        ["frobnicate"],
+        ["check", "a", "b", "--format", "pdf"],
+    ],
+)
+def test_a_wrong_command_line_is_a_usage_error(args: list[str]) -> None:
+    result = run(*args)
+    assert result.status == EXIT_INPUT
+    assert result.stdout == ""
+    assert "usage: confirmcheck" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_python_m_confirmcheck_runs_the_command_on_the_story() -> None:
     story = EXAMPLES / "story"
     done = subprocess.run(
