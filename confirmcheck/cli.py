@@ -171,15 +171,21 @@ def main(
     try:
         status: int = options.run(options, stdin, stdout)
     except (UsageError, InputError) as error:
-        stderr.write(f"confirmcheck: {error}\n")
+        stderr.write(f"confirmcheck: {_one_line(str(error))}\n")
         return EXIT_INPUT
     except Exception as error:  # a user gets one line, never a traceback
         stderr.write(
-            f"confirmcheck: internal error ({type(error).__name__}: {error}); "
-            "please report it\n"
+            "confirmcheck: internal error "
+            f"({_one_line(f'{type(error).__name__}: {error}')}); please report it\n"
         )
         return EXIT_INTERNAL
     return status
+
+
+def _one_line(text: str) -> str:
+    # Messages quote the input, which may hold line breaks or other control
+    # characters; escaped, the error stays the one line scripts expect.
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def run() -> None:  # pragma: no cover - the console script's entry point

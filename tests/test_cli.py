@@ -128,6 +128,26 @@ def test_several_problems_still_give_one_line(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[{"check_in": "2026-03-09", "check_out": "2026-03-13", "a\\nb": 1}]',
+        '[{"check_in": "2026-03-09", "check_out": "2026-03\\n-13"}]',
+    ],
+)
+def test_a_line_break_in_the_input_does_not_break_the_error_line(
+    tmp_path: Path, text: str
+) -> None:
+    good = write(tmp_path / "good.json", [WEEK])
+    bad = tmp_path / "bad.json"
+    bad.write_text(text, "utf-8")
+    result = run("check", bad, good, "--format", "json")
+    assert result.status == EXIT_INPUT
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"confirmcheck: {bad}: requested[0].")
+    assert "\\n" in result.stderr
+
+
 def test_a_missing_file_is_bad_input(tmp_path: Path) -> None:
     missing = tmp_path / "missing.json"
     good = write(tmp_path / "good.json", [WEEK])
