@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from typing import BinaryIO, TextIO
 
 from confirmcheck.errors import ConfirmcheckError, InputError
@@ -240,22 +241,30 @@ def main(
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
     parser = build_parser()
+    # argparse writes --help and usage errors to sys.stdout and sys.stderr itself.
     try:
-        options = parser.parse_args(argv)
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            options = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
         status: int = options.run(options, stdin, stdout)
     except (UsageError, InputError) as error:
-        stderr.write(f"confirmcheck: {error}\n")
+        stderr.write(f"confirmcheck: {_one_line(str(error))}\n")
         return EXIT_INPUT
     except Exception as error:  # a user gets one line, never a traceback
         stderr.write(
-            f"confirmcheck: internal error ({type(error).__name__}: {error}); "
-            "please report it\n"
+            "confirmcheck: internal error "
+            f"({_one_line(f'{type(error).__name__}: {error}')}); please report it\n"
         )
         return EXIT_INTERNAL
     return status
+
+
+def _one_line(text: str) -> str:
+    # Messages quote the input, which may hold line breaks or other control
+    # characters; escaped, the error stays the one line scripts expect.
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def run() -> None:  # pragma: no cover - the console script's entry point
