@@ -11,6 +11,14 @@ NOT BOOKED
     is reserved.
 """
 
+# calendar imports icalendar only when a calendar is read or written.
+from confirmcheck.calendar import (
+    MAX_CALENDAR_BYTES,
+    CalendarError,
+    looks_like_calendar,
+    read_calendar,
+    report_to_ics,
+)
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
@@ -31,8 +39,10 @@ from confirmcheck.report import (
 from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay, expand
 
 __all__ = [
+    "MAX_CALENDAR_BYTES",
     "MAX_OCCURRENCES",
     "SUPPORTED_LOCALES",
+    "CalendarError",
     "ConfirmcheckError",
     "DifferentRange",
     "InputError",
@@ -51,12 +61,15 @@ __all__ = [
     "diff",
     "expand",
     "load_stays",
+    "looks_like_calendar",
     "parse_stays",
+    "read_calendar",
     "render_html",
     "render_text",
     "report_from_dict",
     "report_from_json",
     "report_to_dict",
+    "report_to_ics",
     "report_to_json",
     "resolve_locale",
     "stays_from_json",
