@@ -9,8 +9,8 @@ from typing import Any, Protocol
 
 import pytest
 from flask import Flask
-from webhook_helpers import NOW, SECRET, DocumentedClient
 
+from tests.webhook.helpers import NOW, SECRET, DocumentedClient
 from webhook import create_app
 
 

@@ -1,4 +1,5 @@
-"""POST /v1/attach: the summary goes into the mail the guest reads; refusals name /mail."""
+"""POST /v1/attach: the summary goes into the mail the guest reads; refusals point
+at /mail."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from webhook_helpers import DocumentedClient, story_body
-
 from confirmcheck.mail import TEXT_BEGIN
+
+from tests.webhook.helpers import DocumentedClient, story_body
 from webhook.api import MAX_ENTRIES
 
 
@@ -51,7 +52,7 @@ def parts(raw: bytes) -> dict[str, str]:
             continue
         name = part.get_filename()
         key = f"file:{name}" if name else part.get_content_type()
-        found[key] = part.get_content()  # type: ignore[attr-defined]
+        found[key] = str(part.get_content())
     return found
 
 
@@ -66,7 +67,7 @@ def summary(raw: bytes) -> str:
 def problem(response: Any, status: int = 422) -> dict[str, str]:
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
-    body = response.get_json()
+    body: dict[str, Any] = response.get_json()
     return {e["pointer"]: e["detail"] for e in body.get("errors", [])}
 
 

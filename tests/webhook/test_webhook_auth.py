@@ -11,15 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from webhook_helpers import (
+
+from tests.webhook.helpers import (
     NOW,
     OTHER_SECRET,
     SECRET,
     DocumentedClient,
+    sign_bytes,
     sign_headers,
     story_body,
 )
-
 from webhook.auth import AuthError, sign, verify_signature
 from webhook.config import decode_secret
 
@@ -196,13 +197,7 @@ def test_a_body_that_is_not_utf8_is_refused_by_signature_first(
     client: DocumentedClient,
 ) -> None:
     body = b'{"requested": "\xff"}'
-    key = decode_secret(SECRET)
-    headers = {
-        "Content-Type": "application/json",
-        "webhook-id": "msg_1",
-        "webhook-timestamp": str(NOW),
-        "webhook-signature": sign(key, "msg_1", NOW, body),
-    }
+    headers = sign_bytes(body, msg_id="msg_1")
     response = client.post("/v1/check", data=body, headers=headers)
     # Authenticated: now the body is judged, and it is not UTF-8 JSON.
     assert response.status_code == 400

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from webhook_helpers import ROOT, DocumentedClient, story_body
+
+from tests.webhook.helpers import ROOT, DocumentedClient, story_body
 
 STORY = ROOT / "examples" / "story"
 

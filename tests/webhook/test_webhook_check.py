@@ -8,9 +8,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from webhook_helpers import DocumentedClient, sign_headers, story_body
 
 from confirmcheck import diff, load_stays, render_text, report_to_dict
+from tests.webhook.helpers import (
+    DocumentedClient,
+    sign_bytes,
+    sign_headers,
+    story_body,
+)
 from webhook.api import MAX_ENTRIES, MAX_STAYS
 
 
@@ -158,16 +163,7 @@ def test_malformed_json(client: DocumentedClient, body: str, expected: str) -> N
 
 def test_utf16_is_not_json_here(client: DocumentedClient) -> None:
     data = json.dumps(story_body()).encode("utf-16")
-    headers = sign_headers(data.decode("latin-1"))  # signed over whatever bytes
-    from webhook_helpers import NOW, SECRET
-
-    from webhook.auth import sign
-    from webhook.config import decode_secret
-
-    headers["webhook-signature"] = sign(
-        decode_secret(SECRET), headers["webhook-id"], NOW, data
-    )
-    response = client.post("/v1/check", data=data, headers=headers)
+    response = client.post("/v1/check", data=data, headers=sign_bytes(data))
     assert "not UTF-8" in problem(response, 400, "malformed-request")["detail"]
 
 

@@ -6,8 +6,8 @@ import base64
 import json
 
 import pytest
-from webhook_helpers import OTHER_SECRET, SECRET
 
+from tests.webhook.helpers import OTHER_SECRET, SECRET
 from webhook import Config, ConfigError, config_from_env, create_app
 from webhook.config import SETTINGS, decode_secret, unknown_variables
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from webhook_helpers import DocumentedClient, sign_headers, story_body
+from tests.webhook.helpers import DocumentedClient, sign_headers, story_body
 
 Logs = Callable[[], list[dict[str, Any]]]
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from jsonschema import Draft202012Validator
-from webhook_helpers import DATA, DocumentedClient
 
+from tests.webhook.helpers import DATA, DocumentedClient
 from webhook.problems import PROBLEM_TYPES
 
 IMPLIED = {"HEAD"}  # answered for every GET route, by HTTP's definition of HEAD

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from webhook_helpers import DocumentedClient, story_body
 
 import webhook.api
+from tests.webhook.helpers import DocumentedClient, story_body
 
 
 def test_healthz_needs_no_authentication(client: DocumentedClient) -> None:

@@ -25,9 +25,9 @@ from typing import IO, Any
 
 import pytest
 from standardwebhooks import Webhook
-from webhook_helpers import ROOT, SECRET, story_body
 
 import webhook.client
+from tests.webhook.helpers import ROOT, SECRET, story_body
 
 LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 START_TIMEOUT = 60.0

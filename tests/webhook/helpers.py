@@ -47,6 +47,20 @@ def sign_headers(
     }
 
 
+def sign_bytes(body: bytes, *, msg_id: str = "msg_bytes") -> dict[str, str]:
+    """Headers for a body that is not UTF-8, which the official package cannot sign
+    (it takes text); our signer is held to the official one in test_webhook_auth."""
+    from webhook.auth import sign
+    from webhook.config import decode_secret
+
+    return {
+        "Content-Type": "application/json",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(NOW),
+        "webhook-signature": sign(decode_secret(SECRET), msg_id, NOW, body),
+    }
+
+
 def story_body(**extra: Any) -> dict[str, Any]:
     """The story's request: a 20-week series requested, 19 weeks confirmed."""
     return {
