@@ -112,8 +112,10 @@ def _find_bodies(entity: Entity) -> list[Entity]:
 
 def _related_root(entity: Entity) -> Entity | None:
     if entity.related_start:
+        # The parameter parser drops the angle brackets of "<cid>"; compare bare.
+        wanted = entity.related_start.strip("<>")
         for child in entity.children:
-            if child.content_id == entity.related_start:
+            if child.content_id is not None and child.content_id.strip("<>") == wanted:
                 return child
     return entity.children[0] if entity.children else None
 
@@ -279,7 +281,9 @@ class _Change:
                 text, _blocks.text_block(text_summary, part_newline)
             )
         fields = _fields_of(self.data, entity)
-        octets, utf8 = self._encode_text(new_text, codec, is_html=is_html)
+        octets, utf8 = self._encode_text(
+            new_text, codec, declared=entity.charset is not None, is_html=is_html
+        )
         if utf8:
             fields = _set_charset(fields, entity.content_type, self.newline)
         body, encoding = self._transfer_encode(octets, entity.transfer_encoding, raw)
@@ -292,20 +296,20 @@ class _Change:
 
     @staticmethod
     def _encode_text(
-        text: str, codec: str | None, *, is_html: bool
+        text: str, codec: str | None, *, declared: bool, is_html: bool
     ) -> tuple[bytes, bool]:
-        """The text in its own charset where it fits; the flag says "now UTF-8"."""
+        """The text in its own charset where it fits; the flag: declare UTF-8 now."""
         if is_html:
             # HTML carries any character in any charset as a character reference,
             # so the part keeps its charset (and any <meta charset> stays true).
             octets = text.encode(codec or "ascii", "xmlcharrefreplace")
-            return octets, codec == "utf-8" and not octets.isascii()
-        try:
-            octets = text.encode(codec or "ascii")
-        except UnicodeEncodeError:
-            return text.encode("utf-8"), True
+        else:
+            try:
+                octets = text.encode(codec or "ascii")
+            except UnicodeEncodeError:
+                return text.encode("utf-8"), True
         # UTF-8 found in a part that declared no charset: declare it now.
-        return octets, codec == "utf-8" and not octets.isascii()
+        return octets, not declared and codec == "utf-8" and not octets.isascii()
 
     def _transfer_encode(
         self, octets: bytes, encoding: str, raw: bytes
