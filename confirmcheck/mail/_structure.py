@@ -38,6 +38,8 @@ MAX_PARTS = 500
 # The stdlib feedparser's notion of a header line: a field name directly followed
 # by a colon (the name may even be empty), or a continuation line.
 _FIELD_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]*:")
+# What may follow "--boundary" on a boundary line: "--" (the closing one), blanks.
+_LINE_REST = re.compile(rb"(--)?[ \t]*\r?(?=\n|\Z)")
 
 # Headers of which at least one shows that the input is a mail and not, say, a
 # JSON file whose first line happens to look like "name: value".
@@ -238,22 +240,27 @@ def _split_multipart(data: bytes, entity: Entity, counter: _Counter) -> None:
     if not entity.boundary:
         raise entity.error("the multipart has no boundary parameter")
     # The same line the stdlib feedparser takes for a boundary: the whole line is
-    # "--boundary", optionally "--" after it, optionally blanks.
-    line = re.compile(
-        rb"^--"
-        + re.escape(entity.boundary.encode("ascii", "surrogateescape"))
-        + rb"(--)?[ \t]*\r?$",
-        re.MULTILINE,
-    )
+    # "--boundary", optionally "--" after it, optionally blanks. Found with
+    # bytes.find (a multiline regex is several times slower on a large base64).
+    needle = b"--" + entity.boundary.encode("ascii", "surrogateescape")
     delimiters: list[tuple[int, int]] = []
     close: tuple[int, int] | None = None
-    for match in line.finditer(data, entity.body_start, entity.end):
-        line_end = data.find(b"\n", match.end(), entity.end)
-        line_end = entity.end if line_end < 0 else line_end + 1
-        if match.group(1):
-            close = (match.start(), line_end)
+    position = entity.body_start
+    while close is None:
+        found = data.find(needle, position, entity.end)
+        if found < 0:
             break
-        delimiters.append((match.start(), line_end))
+        position = found + 1
+        if found != entity.body_start and data[found - 1] != 0x0A:
+            continue
+        rest = _LINE_REST.match(data, found + len(needle), entity.end)
+        if rest is None:
+            continue
+        line_end = min(rest.end() + 1, entity.end)
+        if rest.group(1):
+            close = (found, line_end)
+        else:
+            delimiters.append((found, line_end))
     if not delimiters:
         raise entity.error("no part of the multipart starts with its boundary line")
     if close is None:
