@@ -131,10 +131,8 @@ class Entity:
         return self.disposition == "attachment"
 
     def error(self, message: str) -> MailError:
-        """A MailError about this entity, naming it and its content type."""
-        return MailError(
-            f"{self.place} ({self.content_type}): {message}", path=self.path
-        )
+        """A MailError about this entity: the path names it, the message its type."""
+        return MailError(f"{self.content_type}: {message}", path=self.path)
 
 
 def _unfold(raw: bytes) -> str:
