@@ -127,7 +127,7 @@ def _walk(entity: Entity) -> list[Entity]:
     return out
 
 
-def _refuse_signed(root: Entity, data: bytes, *, allow_dkim: bool) -> None:
+def _refuse_signed(root: Entity, *, allow_dkim: bool) -> None:
     for entity in _walk(root):
         if entity.content_type in _SIGNED or (
             entity.content_type in _PKCS7 and not entity.is_attachment
@@ -521,7 +521,7 @@ def insert_summary(
     if subject_prefix is not None:
         _check_prefix(subject_prefix)
     root = parse_mail(data)
-    _refuse_signed(root, data, allow_dkim=allow_dkim)
+    _refuse_signed(root, allow_dkim=allow_dkim)
     newline = line_ending(data)
     change = _Change(data, root, newline)
 
@@ -613,7 +613,11 @@ def insert_summary(
     out.append(change._separator(root, header))
     for part in new_parts:
         out.append(change.segment(boundary, part))
-    content: list[bytes] = [_join_fields(moved, newline)]
+    moved_header = _join_fields(moved, newline)
+    if moved_header and not moved_header.endswith(b"\n"):
+        # The field was the mail's last line, without a line ending.
+        moved_header += newline
+    content: list[bytes] = [moved_header]
     original_separator = data[root.header_end : root.body_start]
     content.append(original_separator or newline)
     change.write_body(root, content)

@@ -55,10 +55,12 @@ def decode_body(raw: bytes, transfer_encoding: str) -> bytes:
 
 def python_codec(charset: str) -> str:
     """The Python codec for a MIME charset name; CodecError when there is none."""
+    if not charset.isascii() or not charset.isprintable():
+        raise CodecError(f"the charset {charset!r} is unknown")
     name = email.charset.ALIASES.get(charset.lower(), charset.lower())
     try:
         info = codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):
         raise CodecError(f"the charset {charset!r} is unknown") from None
     if info.name in _NOT_CHARSETS or not getattr(info, "_is_text_encoding", True):
         raise CodecError(f"{charset!r} is not a charset")

@@ -38,6 +38,7 @@ MAX_PARTS = 500
 # The stdlib feedparser's notion of a header line: a field name directly followed
 # by a colon (the name may even be empty), or a continuation line.
 _FIELD_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]*:")
+_BARE_CR = re.compile(rb"\r(?!\n)")
 # What may follow "--boundary" on a boundary line: "--" (the closing one), blanks.
 _LINE_REST = re.compile(rb"(--)?[ \t]*\r?(?=\n|\Z)")
 
@@ -109,11 +110,6 @@ class Entity:
     """Offset of the ``--boundary`` line opening each child."""
     close: int = 0
     """Offset of the closing ``--boundary--`` line of a multipart."""
-
-    @property
-    def place(self) -> str:
-        """The part as people name it: "part 1.2", or "the mail"."""
-        return f"part {self.number}" if self.number else "the mail"
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -237,10 +233,14 @@ def _parse_entity(
 def _split_multipart(data: bytes, entity: Entity, counter: _Counter) -> None:
     if not entity.boundary:
         raise entity.error("the multipart has no boundary parameter")
+    if not entity.boundary.isascii() or not entity.boundary.isprintable():
+        raise entity.error(
+            f"the boundary parameter {entity.boundary!r} is not printable ASCII"
+        )
     # The same line the stdlib feedparser takes for a boundary: the whole line is
     # "--boundary", optionally "--" after it, optionally blanks. Found with
     # bytes.find (a multiline regex is several times slower on a large base64).
-    needle = b"--" + entity.boundary.encode("ascii", "surrogateescape")
+    needle = b"--" + entity.boundary.encode("ascii")
     delimiters: list[tuple[int, int]] = []
     close: tuple[int, int] | None = None
     position = entity.body_start
@@ -333,6 +333,12 @@ def parse_mail(data: bytes) -> Entity:
         raise MailError(
             "is not a mail: it does not start with header fields such as "
             "From:, To:, Subject: or Content-Type:",
+            path=("mail",),
+        )
+    if _BARE_CR.search(data, 0, header_end):
+        raise MailError(
+            "has a line that ends in a bare CR; only CRLF and LF line endings "
+            "are understood",
             path=("mail",),
         )
     return _parse_entity(

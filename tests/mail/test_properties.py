@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from confirmcheck.mail import HTML_BEGIN, insert_summary
+from confirmcheck.mail import HTML_BEGIN, MailError, insert_summary
 from confirmcheck.mail._codec import (
     decode_body,
     encode_base64,
@@ -287,3 +288,43 @@ def test_base64_decodes_to_exactly_what_was_encoded(
     assert base64.b64decode(encoded.replace(newline, b"")) == octets
     assert all(len(line) <= 76 for line in encoded.split(newline))
     assert binascii.a2b_base64(encoded) == octets
+
+
+CORPUS_MAILS = sorted(Path(__file__).parent.glob("*/*.eml"))
+
+
+@st.composite
+def damaged_mails(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(st.sampled_from(CORPUS_MAILS)).read_bytes())
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(data) - 1))
+        action = draw(st.sampled_from(["flip", "cut", "insert", "drop"]))
+        if action == "flip":
+            data[at] = draw(st.integers(0, 255))
+        elif action == "cut":
+            del data[at:]
+        elif action == "insert":
+            data[at:at] = draw(
+                st.sampled_from([b"\r\n", b"\n", b"--", b"=", b"=?", b":", b"\x00"])
+            )
+        else:
+            del data[at : at + draw(st.integers(1, 40))]
+        if not data:
+            break
+    return bytes(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(damaged_mails(), st.booleans())
+def test_a_damaged_mail_is_changed_safely_or_refused_with_a_mail_error(
+    data: bytes, calendar: bool
+) -> None:
+    refused: MailError | None = None
+    try:
+        out = _change(data, SUMMARIES[0], calendar)
+    except MailError as error:
+        refused = error
+    if refused is not None:
+        assert refused.problems[0].path[0] == "mail"
+    else:
+        assert _change(out, SUMMARIES[0], calendar) == out
