@@ -23,7 +23,14 @@ from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
 from confirmcheck.loading import StaysFile, load_stays, parse_stays, stays_from_json
-from confirmcheck.render import Section, Summary, render_html, render_text, summarize
+from confirmcheck.render import (
+    Section,
+    Summary,
+    describe_differences,
+    render_html,
+    render_text,
+    summarize,
+)
 from confirmcheck.report import (
     DifferentRange,
     Range,
@@ -33,6 +40,7 @@ from confirmcheck.report import (
     Totals,
     report_from_dict,
     report_from_json,
+    report_schema,
     report_to_dict,
     report_to_json,
 )
@@ -58,6 +66,7 @@ __all__ = [
     "StaysFile",
     "Summary",
     "Totals",
+    "describe_differences",
     "diff",
     "expand",
     "load_stays",
@@ -68,6 +77,7 @@ __all__ = [
     "render_text",
     "report_from_dict",
     "report_from_json",
+    "report_schema",
     "report_to_dict",
     "report_to_ics",
     "report_to_json",
