@@ -11,11 +11,26 @@ NOT BOOKED
     is reserved.
 """
 
+# calendar imports icalendar only when a calendar is read or written.
+from confirmcheck.calendar import (
+    MAX_CALENDAR_BYTES,
+    CalendarError,
+    looks_like_calendar,
+    read_calendar,
+    report_to_ics,
+)
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
 from confirmcheck.loading import StaysFile, load_stays, parse_stays, stays_from_json
-from confirmcheck.render import Section, Summary, render_html, render_text, summarize
+from confirmcheck.render import (
+    Section,
+    Summary,
+    describe_differences,
+    render_html,
+    render_text,
+    summarize,
+)
 from confirmcheck.report import (
     DifferentRange,
     Range,
@@ -25,14 +40,17 @@ from confirmcheck.report import (
     Totals,
     report_from_dict,
     report_from_json,
+    report_schema,
     report_to_dict,
     report_to_json,
 )
 from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay, expand
 
 __all__ = [
+    "MAX_CALENDAR_BYTES",
     "MAX_OCCURRENCES",
     "SUPPORTED_LOCALES",
+    "CalendarError",
     "ConfirmcheckError",
     "DifferentRange",
     "InputError",
@@ -48,15 +66,20 @@ __all__ = [
     "StaysFile",
     "Summary",
     "Totals",
+    "describe_differences",
     "diff",
     "expand",
     "load_stays",
+    "looks_like_calendar",
     "parse_stays",
+    "read_calendar",
     "render_html",
     "render_text",
     "report_from_dict",
     "report_from_json",
+    "report_schema",
     "report_to_dict",
+    "report_to_ics",
     "report_to_json",
     "resolve_locale",
     "stays_from_json",

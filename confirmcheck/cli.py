@@ -12,8 +12,10 @@ Exit codes (the same for every command):
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from typing import BinaryIO, TextIO
 
 from confirmcheck.errors import ConfirmcheckError, InputError
@@ -65,14 +67,47 @@ def _label(name: str) -> str:
 def read_stays_arg(
     name: str, side: str, stdin: BinaryIO, options: argparse.Namespace
 ) -> list[Stay | Series]:
-    """The stays of one side of a check, from a file name or ``-``."""
+    """The stays of one side of a check, from a file name or ``-``: JSON, or
+    iCalendar (recognised by its content, whatever the file is called)."""
+    from confirmcheck.calendar import looks_like_calendar, read_calendar
     from confirmcheck.loading import load_stays
 
     data = _read_bytes(name, stdin)
     try:
+        if looks_like_calendar(data):
+            return list(
+                read_calendar(
+                    data,
+                    timezone=options.timezone,
+                    until=options.until,
+                    end_is_last_night=options.ics_end_is_last_night,
+                    skip_non_stays=options.skip_non_stays,
+                )
+            )
         return list(load_stays(data, path=(side,)).stays)
     except InputError as error:
         raise UsageError(f"{_label(name)}: {error}") from None
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date (YYYY-MM-DD)"
+        ) from None
+
+
+def _write_ics(data: bytes, stdout: TextIO) -> None:
+    # iCalendar lines end in CRLF: write the bytes as they are where possible, so
+    # no newline translation doubles the CR.
+    buffer = getattr(stdout, "buffer", None)
+    if buffer is None:
+        stdout.write(data.decode("utf-8"))
+        return
+    stdout.flush()
+    buffer.write(data)
+    buffer.flush()
 
 
 def _check(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
@@ -88,6 +123,19 @@ def _check(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
     report = diff(requested, confirmed)
     if options.format == "json":
         stdout.write(report_to_json(report) + "\n")
+    elif options.format == "ics":
+        from confirmcheck.calendar import report_to_ics
+
+        try:
+            data = report_to_ics(
+                report,
+                locale=options.locale,
+                # The edge reads the clock; the library never does.
+                stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            )
+        except InputError as error:
+            raise UsageError(f"--locale: {error}") from None
+        _write_ics(data, stdout)
     else:
         from confirmcheck import render
 
@@ -122,8 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
             'array. A stay: {"check_in": "2026-03-09", "check_out": "2026-03-13", '
             '"rooms": 1, "room_type": "double", "guests": 2, "ref": "A-1234"}; a '
             'series adds "rrule" (RFC 5545, e.g. "FREQ=WEEKLY;COUNT=20") and '
-            'optionally "exdate" and "rdate". Use - to read one file from standard '
-            "input."
+            'optionally "exdate" and "rdate". Either file may instead be an '
+            "iCalendar (.ics) file, one stay per VEVENT (see docs/calendar.md). Use - "
+            "to read one file from standard input."
         ),
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -136,14 +185,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--format",
-        choices=("text", "html", "json"),
+        choices=("text", "html", "json", "ics"),
         default="text",
-        help="text (default), an HTML fragment for a mail, or the JSON report",
+        help=(
+            "text (default), an HTML fragment for a mail, the JSON report, or an "
+            "iCalendar file for the guest's calendar (booked and NOT BOOKED events)"
+        ),
     )
     check.add_argument(
         "--locale",
         default="en",
         help="language of the summary: en (default) or de; de-AT, de_CH, ... use de",
+    )
+    ics = check.add_argument_group("iCalendar input")
+    ics.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help=(
+            "the hotel's time zone (IANA, e.g. Europe/Vienna): timed events count "
+            "on their dates there; default: each event's own time zone"
+        ),
+    )
+    ics.add_argument(
+        "--until",
+        metavar="DATE",
+        type=_date_arg,
+        help="read rules that never end up to check-ins on DATE (YYYY-MM-DD)",
+    )
+    ics.add_argument(
+        "--ics-end-is-last-night",
+        action="store_true",
+        help=(
+            "an all-day event's DTEND is the last night, not the check-out day "
+            "(some channel managers write it so)"
+        ),
+    )
+    ics.add_argument(
+        "--skip-non-stays",
+        action="store_true",
+        help="leave out events that give no night (a meeting) instead of failing",
     )
     check.set_defaults(run=_check)
     return parser
@@ -161,22 +241,30 @@ def main(
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
     parser = build_parser()
+    # argparse writes --help and usage errors to sys.stdout and sys.stderr itself.
     try:
-        options = parser.parse_args(argv)
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            options = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
         status: int = options.run(options, stdin, stdout)
     except (UsageError, InputError) as error:
-        stderr.write(f"confirmcheck: {error}\n")
+        stderr.write(f"confirmcheck: {_one_line(str(error))}\n")
         return EXIT_INPUT
     except Exception as error:  # a user gets one line, never a traceback
         stderr.write(
-            f"confirmcheck: internal error ({type(error).__name__}: {error}); "
-            "please report it\n"
+            "confirmcheck: internal error "
+            f"({_one_line(f'{type(error).__name__}: {error}')}); please report it\n"
         )
         return EXIT_INTERNAL
     return status
+
+
+def _one_line(text: str) -> str:
+    # Messages quote the input, which may hold line breaks or other control
+    # characters; escaped, the error stays the one line scripts expect.
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def run() -> None:  # pragma: no cover - the console script's entry point

@@ -59,7 +59,7 @@ def diff(
     return _Differ(expand(requested), expand(confirmed)).report()
 
 
-def _content_key(stay: Stay) -> tuple[dt.date, dt.date, str, int, str, int]:
+def _content_key(stay: Stay) -> tuple[dt.date, dt.date, str, int, str, int, str]:
     return (
         stay.check_in,
         stay.check_out,
@@ -67,6 +67,9 @@ def _content_key(stay: Stay) -> tuple[dt.date, dt.date, str, int, str, int]:
         stay.guests or 0,
         stay.ref or "",
         stay.rooms,
+        # Last: "Double" and "double" match alike, but they are reported as given,
+        # so the input order must not decide between them either.
+        stay.room_type or "",
     )
 
 
@@ -92,12 +95,18 @@ class _Differ:
         )
         rank = {j: r for r, j in enumerate(conf_order)}
 
-        # Pass 1: identical pairs, in one hash join.
+        # Pass 1: identical pairs, in one hash join. A confirmed room without guests
+        # fits any guests: a request that names its guests must choose it before an
+        # identical request without guests takes it, so such rooms are left to the
+        # sweep whenever any request names its guests.
+        guests_named = any(s.guests is not None for s in requested)
         pool: dict[
             tuple[dt.date, dt.date, str | None, int | None], list[list[int]]
         ] = {}
         for j in conf_order:
             c = confirmed[j]
+            if c.guests is None and guests_named:
+                continue
             key = (c.check_in, c.check_out, c.room_type_key, c.guests)
             pool.setdefault(key, []).append([j, c.rooms])
         conf_left = [c.rooms for c in confirmed]

@@ -62,6 +62,10 @@ def parse_json(text: str | bytes, *, path: Path = ()) -> Any:
         ) from None
     except RecursionError:
         raise InputError("is nested too deeply", path=path) from None
+    except ValueError:
+        # Python refuses to convert integers of more than 4300 digits
+        # (CVE-2020-10735); every other ValueError of json.loads is caught above.
+        raise InputError("holds a number with too many digits", path=path) from None
 
 
 def _kind(value: object) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -25,10 +26,13 @@ __all__ = [
     "StayResult",
     "Totals",
     "report_from_json",
+    "report_schema",
     "report_to_json",
 ]
 
 SCHEMA_VERSION = 1
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Status(StrEnum):
@@ -111,10 +115,11 @@ class DifferentRange(Range):
     def differences(self) -> tuple[str, ...]:
         """What differs, out of ``("room_type", "guests")``."""
         out: list[str] = []
-        if (
-            self.requested_room_type is not None
-            and self.room_type is not None
-            and self.room_type.casefold() != self.requested_room_type.casefold()
+        # A confirmed room without a room type does not give the type asked for:
+        # the diff books it differently, so it must say that the room type differs.
+        if self.requested_room_type is not None and (
+            self.room_type is None
+            or self.room_type.casefold() != self.requested_room_type.casefold()
         ):
             out.append("room_type")
         if (
@@ -286,6 +291,10 @@ class _Reader:
     def date(self, source: Mapping[str, Any], path: Path, key: str) -> dt.date | None:
         text = self.get(source, path, key, lambda v: isinstance(v, str), "a date")
         if text is None:
+            return None
+        # fromisoformat also takes 20260309 and 2026-W11-1; the schema does not.
+        if not _DATE.fullmatch(text):
+            self.fail((*path, key), f"{text} is not a date (YYYY-MM-DD)")
             return None
         try:
             return dt.date.fromisoformat(text)
@@ -473,10 +482,20 @@ def report_from_dict(data: object) -> Report:
     return report
 
 
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the report JSON, schema version 1.
+
+    A fresh copy on every call, so changing it changes nothing for other callers.
+    """
+    from importlib.resources import files
+
+    text = files("confirmcheck").joinpath("schema", "report-v1.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
 def report_from_json(text: str | bytes) -> Report:
     """Read a report from JSON text written by :func:`report_to_json`."""
-    try:
-        data = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InputError(f"is not JSON: {error}") from None
-    return report_from_dict(data)
+    from confirmcheck.loading import parse_json
+
+    return report_from_dict(parse_json(text))

@@ -7,6 +7,7 @@ the night of ``check_in`` and every night up to, not including, ``check_out``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from itertools import islice
@@ -42,6 +43,9 @@ _RULE_PARTS = frozenset(
     }
 )
 _TIME_PARTS = frozenset({"BYHOUR", "BYMINUTE", "BYSECOND"})
+# ASCII only: str.isdigit() and strptime also take "²" or "2026061".
+_NUMBER = re.compile(r"[0-9]+")
+_UNTIL = re.compile(r"[0-9]{8}(T[0-9]{6}Z?)?")
 
 
 def _check_date(value: object, *path: str | int) -> dt.date:
@@ -160,11 +164,18 @@ def _parse_rule(rule: str) -> tuple[dict[str, str], list[Problem]]:
     return parts, problems
 
 
+def _years_later(day: dt.date, years: int) -> dt.date:
+    # Only ever by multiples of 400 years, which keep 29 February a leap day.
+    return day.replace(year=day.year + years)
+
+
 def _until_date(value: str) -> dt.date:
     # UNTIL may be a DATE (20260601) or a DATE-TIME (20260601T235959Z); either way the
     # last possible occurrence is that day, since occurrences start at midnight.
     try:
-        return dt.datetime.strptime(value[:8], "%Y%m%d").date()
+        if not _UNTIL.fullmatch(value):
+            raise ValueError(value)
+        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
     except ValueError:
         raise InputError(f"UNTIL={value} is not a date") from None
 
@@ -200,13 +211,15 @@ class Series:
             raise InputError(
                 f"must be text, not {type(self.rrule).__name__}", path=("rrule",)
             )
+        # As given, so that a problem names the place in the input.
+        given: dict[str, tuple[dt.date, ...]] = {}
         for name in ("exdate", "rdate"):
-            values = tuple(getattr(self, name))
+            values = given[name] = tuple(getattr(self, name))
             for index, value in enumerate(values):
                 _check_date(value, name, index)
             # A set of dates, kept sorted so that equal series compare equal.
             object.__setattr__(self, name, tuple(sorted(set(values))))
-        object.__setattr__(self, "stays", self._expand())
+        object.__setattr__(self, "stays", self._expand(given["exdate"], given["rdate"]))
 
     def _occurrence_dates(self) -> list[dt.date]:
         parts, problems = _parse_rule(self.rrule)
@@ -215,18 +228,32 @@ class Series:
         if problems:
             raise InputError(problems, path=("rrule",))
         start = self.first.check_in
-        horizon = min(
-            dt.date(min(start.year + SEARCH_YEARS, dt.MAXYEAR), 12, 31),
-            _until_date(parts["UNTIL"]) if "UNTIL" in parts else dt.date.max,
-        )
+        horizon = dt.date(min(start.year + SEARCH_YEARS, dt.MAXYEAR), 12, 31)
+        if "UNTIL" in parts:
+            until = _until_date(parts["UNTIL"])
+            if until > horizon:
+                # Cutting the series at the horizon would drop requested stays.
+                raise InputError(
+                    f"UNTIL={parts['UNTIL']} is more than {SEARCH_YEARS} years after "
+                    f"the first stay; a series must end by {horizon.isoformat()}",
+                    path=("rrule",),
+                )
+            horizon = until
         count = int(parts.pop("COUNT")) if "COUNT" in parts else None
         # COUNT is applied by taking the first COUNT occurrences of the rule bounded by
-        # the horizon: the same set, but a rule that never matches ends at the horizon
-        # instead of searching up to the year 9999.
-        parts["UNTIL"] = horizon.strftime("%Y%m%d")
+        # the horizon: the same set. But dateutil checks UNTIL only when it finds an
+        # occurrence, so a rule that matches no more searches on up to the year 9999
+        # (seconds for a daily rule). The Gregorian calendar repeats itself, weekdays
+        # included, every 400 years: the rule is expanded as many 400 years later as
+        # fit below 9999, where the search ends soon after the horizon, and the
+        # occurrences are moved back.
+        shift = (dt.MAXYEAR - horizon.year) // 400 * 400
+        parts["UNTIL"] = _years_later(horizon, shift).strftime("%Y%m%d")
         text = ";".join(f"{key}={value}" for key, value in parts.items())
         try:
-            rule = rrulestr(text, dtstart=dt.datetime.combine(start, dt.time()))
+            rule = rrulestr(
+                text, dtstart=dt.datetime.combine(_years_later(start, shift), dt.time())
+            )
         except (ValueError, TypeError, KeyError, IndexError) as error:
             raise InputError(
                 f"{self.rrule!r} is not a valid RRULE ({error})", path=("rrule",)
@@ -239,7 +266,10 @@ class Series:
             )
         if count is None:
             # One more than allowed, to tell "exactly the cap" from "too many".
-            found = [d.date() for d in islice(rule, self.max_occurrences + 1)]
+            found = [
+                _years_later(d.date(), -shift)
+                for d in islice(rule, self.max_occurrences + 1)
+            ]
             if len(found) > self.max_occurrences:
                 raise InputError(
                     f"the rule gives more than the {self.max_occurrences} occurrences "
@@ -247,7 +277,7 @@ class Series:
                     path=("rrule",),
                 )
         else:
-            found = [d.date() for d in islice(rule, count)]
+            found = [_years_later(d.date(), -shift) for d in islice(rule, count)]
             if len(found) < count:
                 raise InputError(
                     f"the rule gives only {len(found)} of its COUNT={count} "
@@ -262,13 +292,23 @@ class Series:
             )
         return found
 
-    def _expand(self) -> tuple[Stay, ...]:
+    def _expand(
+        self, exdate: tuple[dt.date, ...], rdate: tuple[dt.date, ...]
+    ) -> tuple[Stay, ...]:
         dates = set(self._occurrence_dates())
-        for index, day in enumerate(self.exdate):
+        for index, day in enumerate(exdate):
             if day not in dates:
                 raise InputError(
                     f"{day.isoformat()} is not an occurrence of the series",
                     path=("exdate", index),
+                )
+        both = set(exdate) & set(rdate)
+        for index, day in enumerate(rdate):
+            if day in both:
+                # RFC 5545 would leave it out; asking for both is a contradiction
+                # the guest must resolve, not confirmcheck.
+                raise InputError(
+                    f"{day.isoformat()} is also in exdate", path=("rdate", index)
                 )
         dates.difference_update(self.exdate)
         dates.update(self.rdate)
@@ -280,6 +320,16 @@ class Series:
             )
         first = self.first
         length = first.check_out - first.check_in
+        for day in dates:
+            if day > dt.date.max - length:
+                where: tuple[str | int, ...] = (
+                    ("rdate", rdate.index(day)) if day in rdate else ("rrule",)
+                )
+                raise InputError(
+                    f"the stay checking in on {day.isoformat()} would check out "
+                    f"after {dt.date.max.isoformat()}",
+                    path=where,
+                )
         return tuple(
             Stay(
                 day,
@@ -310,14 +360,10 @@ def _rule_shape_problems(parts: dict[str, str]) -> list[Problem]:
         problems.append(
             Problem((), "the rule never ends; give COUNT or UNTIL to bound it")
         )
-    if "COUNT" in parts and not (parts["COUNT"].isdigit() and int(parts["COUNT"]) > 0):
-        problems.append(Problem((), f"COUNT={parts['COUNT']} is not a positive number"))
-    if "INTERVAL" in parts and not (
-        parts["INTERVAL"].isdigit() and int(parts["INTERVAL"]) > 0
-    ):
-        problems.append(
-            Problem((), f"INTERVAL={parts['INTERVAL']} is not a positive number")
-        )
+    for name in ("COUNT", "INTERVAL"):
+        value = parts.get(name)
+        if value is not None and not (_NUMBER.fullmatch(value) and int(value) > 0):
+            problems.append(Problem((), f"{name}={value} is not a positive number"))
     if "UNTIL" in parts:
         try:
             _until_date(parts["UNTIL"])

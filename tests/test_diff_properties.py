@@ -1,0 +1,252 @@
+"""Properties of the diff that hold for any requested and confirmed stays.
+
+These are the promises the summary rests on: every requested room-night is
+accounted for exactly once, every confirmed room-night too, and the outcome does
+not depend on the order in which the stays were given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from confirmcheck.diff import diff
+from confirmcheck.report import (
+    DifferentRange,
+    Range,
+    Report,
+    Status,
+    report_from_json,
+    report_to_json,
+)
+from confirmcheck.stay import Series, Stay, expand
+from tests.strategies import sides
+from tests.support import nights, schema_errors
+
+Side = list[Stay | Series]
+
+
+def _type_key(room_type: str | None) -> str | None:
+    return None if room_type is None else room_type.casefold()
+
+
+def _per_night(
+    ranges: Iterable[Range],
+) -> Counter[tuple[dt.date, str | None, int | None]]:
+    """Rooms per (night, room type, guests) over ``ranges``."""
+    out: Counter[tuple[dt.date, str | None, int | None]] = Counter()
+    for r in ranges:
+        for night in nights(r.check_in, r.check_out):
+            out[night, _type_key(r.room_type), r.guests] += r.rooms
+    return out
+
+
+def _all_ranges(report: Report) -> list[Range]:
+    return [*report.booked, *report.booked_differently, *report.not_booked]
+
+
+@given(sides(), sides())
+def test_every_requested_room_night_is_in_exactly_one_bucket(
+    requested: Side, confirmed: Side
+) -> None:
+    report = diff(requested, confirmed)
+    stays = expand(requested)
+    assert [s.stay for s in report.stays] == list(range(1, len(stays) + 1))
+    rooms: Counter[tuple[int | None, dt.date]] = Counter()
+    for r in _all_ranges(report):
+        for night in nights(r.check_in, r.check_out):
+            rooms[r.stay, night] += r.rooms
+    expected: Counter[tuple[int | None, dt.date]] = Counter()
+    for number, stay in enumerate(stays, start=1):
+        for night in nights(stay.check_in, stay.check_out):
+            expected[number, night] += stay.rooms
+    assert rooms == expected
+    totals = report.totals
+    assert totals.requested_room_nights == sum(s.room_nights for s in stays)
+    assert totals.requested_room_nights == (
+        totals.booked_room_nights
+        + totals.booked_differently_room_nights
+        + totals.not_booked_room_nights
+    )
+
+
+@given(sides(), sides())
+def test_every_confirmed_room_night_is_booked_or_unrequested(
+    requested: Side, confirmed: Side
+) -> None:
+    report = diff(requested, confirmed)
+    expected: Counter[tuple[dt.date, str | None, int | None]] = Counter()
+    for stay in expand(confirmed):
+        for night in nights(stay.check_in, stay.check_out):
+            expected[night, stay.room_type_key, stay.guests] += stay.rooms
+    used = _per_night([*report.booked, *report.booked_differently, *report.unrequested])
+    assert used == expected
+
+
+@given(sides())
+def test_a_confirmation_of_exactly_the_request_is_complete(requested: Side) -> None:
+    report = diff(requested, requested)
+    assert report.complete
+    assert all(s.status is Status.BOOKED for s in report.stays)
+    assert report.totals.booked_room_nights == report.totals.requested_room_nights
+
+
+@given(sides(room_types=False, guests=False), sides(room_types=False, guests=False))
+def test_not_booked_one_way_is_unrequested_the_other_way(a: Side, b: Side) -> None:
+    forward = diff(a, b)
+    backward = diff(b, a)
+    assert _per_night(forward.not_booked) == _per_night(backward.unrequested)
+    assert _per_night(forward.unrequested) == _per_night(backward.not_booked)
+
+
+def _outcome(report: Report, requested: Sequence[Stay]) -> Counter[object]:
+    """The report with stay numbers replaced by the stays they stand for."""
+
+    def stay(number: int | None) -> Stay | None:
+        return None if number is None else requested[number - 1]
+
+    def fields(r: Range) -> tuple[object, ...]:
+        return (stay(r.stay), r.check_in, r.check_out, r.rooms, r.room_type, r.guests)
+
+    out: Counter[object] = Counter()
+    out.update(("stay", stay(s.stay), s.status) for s in report.stays)
+    out.update(("booked", *fields(r)) for r in report.booked)
+    out.update(
+        ("different", *fields(r), r.requested_room_type, r.requested_guests)
+        for r in report.booked_differently
+    )
+    out.update(("not_booked", *fields(r)) for r in report.not_booked)
+    out.update(("unrequested", *fields(r)) for r in report.unrequested)
+    return out
+
+
+@given(sides(), sides(), st.randoms(use_true_random=False))
+def test_the_order_of_the_input_changes_nothing_but_stay_numbers(
+    requested: Side, confirmed: Side, rng: random.Random
+) -> None:
+    shuffled_requested = list(requested)
+    shuffled_confirmed = list(confirmed)
+    rng.shuffle(shuffled_requested)
+    rng.shuffle(shuffled_confirmed)
+    before = _outcome(diff(requested, confirmed), expand(requested))
+    after = _outcome(
+        diff(shuffled_requested, shuffled_confirmed), expand(shuffled_requested)
+    )
+    assert after == before
+
+
+def _attributes(r: Range) -> tuple[object, ...]:
+    if isinstance(r, DifferentRange):
+        return (
+            r.stay,
+            r.room_type,
+            r.guests,
+            r.requested_room_type,
+            r.requested_guests,
+        )
+    return (r.stay, r.room_type, r.guests)
+
+
+@given(sides(), sides())
+def test_ranges_are_maximal(requested: Side, confirmed: Side) -> None:
+    report = diff(requested, confirmed)
+    lists: tuple[Sequence[Range], ...] = (
+        report.booked,
+        report.booked_differently,
+        report.not_booked,
+        report.unrequested,
+    )
+    for ranges in lists:
+        for i, a in enumerate(ranges):
+            for b in ranges[i + 1 :]:
+                if _attributes(a) != _attributes(b):
+                    continue
+                # Same stay and same rooms booked the same way: never overlapping,
+                # and touching only if the number of rooms changes there.
+                assert a.check_out <= b.check_in or b.check_out <= a.check_in, (a, b)
+                if a.rooms == b.rooms:
+                    assert a.check_out != b.check_in, (a, b)
+                    assert b.check_out != a.check_in, (a, b)
+
+
+def _status(stay: Stay, ranges: Iterable[tuple[str, Range]]) -> Status:
+    room_nights = Counter[str]()
+    for bucket, r in ranges:
+        room_nights[bucket] += r.room_nights
+    if room_nights["not_booked"] == stay.room_nights:
+        return Status.NOT_BOOKED
+    if room_nights["not_booked"]:
+        return Status.PARTLY_BOOKED
+    if room_nights["different"]:
+        return Status.BOOKED_DIFFERENTLY
+    return Status.BOOKED
+
+
+@given(sides(), sides())
+def test_ranges_belong_to_their_stay_and_statuses_agree(
+    requested: Side, confirmed: Side
+) -> None:
+    report = diff(requested, confirmed)
+    stays = expand(requested)
+    by_stay: dict[int, list[tuple[str, Range]]] = {
+        n: [] for n in range(1, len(stays) + 1)
+    }
+    buckets: tuple[tuple[str, Sequence[Range]], ...] = (
+        ("booked", report.booked),
+        ("different", report.booked_differently),
+        ("not_booked", report.not_booked),
+    )
+    for bucket, ranges in buckets:
+        for r in ranges:
+            assert r.stay is not None
+            stay = stays[r.stay - 1]
+            assert stay.check_in <= r.check_in < r.check_out <= stay.check_out
+            by_stay[r.stay].append((bucket, r))
+    for r in report.unrequested:
+        assert r.stay is None or 1 <= r.stay <= len(stays)
+    for result, stay in zip(report.stays, stays, strict=True):
+        assert (result.check_in, result.check_out, result.rooms) == (
+            stay.check_in,
+            stay.check_out,
+            stay.rooms,
+        )
+        assert (result.room_type, result.guests, result.ref) == (
+            stay.room_type,
+            stay.guests,
+            stay.ref,
+        )
+        assert result.status is _status(stay, by_stay[result.stay])
+    assert report.complete == (
+        all(s.status is Status.BOOKED for s in report.stays) and not report.unrequested
+    )
+
+
+@given(sides(), sides())
+def test_booked_differently_always_says_what_differs(
+    requested: Side, confirmed: Side
+) -> None:
+    for r in diff(requested, confirmed).booked_differently:
+        assert r.differences, r
+        if "room_type" in r.differences:
+            assert _type_key(r.room_type) != _type_key(r.requested_room_type)
+        if "guests" in r.differences:
+            assert r.guests != r.requested_guests
+
+
+@given(sides(), sides())
+def test_report_json_validates_and_round_trips(
+    requested: Side, confirmed: Side
+) -> None:
+    report = diff(requested, confirmed)
+    text = report_to_json(report)
+    assert schema_errors(json.loads(text)) == []
+    again = report_from_json(text)
+    assert again == report
+    assert again.totals == report.totals
+    assert report_to_json(again) == text

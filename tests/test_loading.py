@@ -1,0 +1,376 @@
+"""Reading stays from JSON: what is accepted, and the place of every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from confirmcheck.errors import InputError
+from confirmcheck.loading import load_stays, parse_stays
+from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay
+
+D = dt.date
+GOOD = {"check_in": "2026-03-09", "check_out": "2026-03-13"}
+
+
+def problems_of(text: str | bytes, side: str = "requested") -> list[str]:
+    """The problems loading ``text`` as one side of a check gives, one line each."""
+    with pytest.raises(InputError) as error:
+        load_stays(text, path=(side,))
+    return [str(problem) for problem in error.value.problems]
+
+
+def stays_json(*stays: object) -> str:
+    return json.dumps(list(stays))
+
+
+# --- What is accepted -----------------------------------------------------------
+
+
+def test_a_stay_with_every_field() -> None:
+    text = stays_json(
+        {
+            "check_in": "2026-03-09",
+            "check_out": "2026-03-13",
+            "rooms": 2,
+            "room_type": "double",
+            "guests": 2,
+            "ref": "A-1234",
+        }
+    )
+    assert load_stays(text).stays == (
+        Stay(
+            D(2026, 3, 9),
+            D(2026, 3, 13),
+            rooms=2,
+            room_type="double",
+            guests=2,
+            ref="A-1234",
+        ),
+    )
+
+
+def test_null_optional_fields_mean_not_given() -> None:
+    text = stays_json({**GOOD, "room_type": None, "guests": None, "ref": None})
+    assert load_stays(text).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+
+
+def test_a_stays_file_may_be_an_object_with_hotel_and_time_zone() -> None:
+    text = json.dumps(
+        {"hotel": " Hotel Alpenblick ", "timezone": "Europe/Vienna", "stays": [GOOD]}
+    )
+    loaded = load_stays(text.encode())
+    assert loaded.stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+    assert (loaded.hotel, loaded.timezone) == ("Hotel Alpenblick", "Europe/Vienna")
+
+
+def test_a_series_with_exdate_and_rdate() -> None:
+    text = stays_json(
+        {
+            "check_in": "2026-01-05",
+            "check_out": "2026-01-09",
+            "rrule": "FREQ=WEEKLY;COUNT=3",
+            "exdate": ["2026-01-12"],
+            "rdate": ["2026-02-02"],
+        }
+    )
+    (series,) = load_stays(text).stays
+    assert isinstance(series, Series)
+    assert [s.check_in for s in series.stays] == [
+        D(2026, 1, 5),
+        D(2026, 1, 19),
+        D(2026, 2, 2),
+    ]
+
+
+def test_utf8_with_a_byte_order_mark_is_read() -> None:
+    text = b"\xef\xbb\xbf" + stays_json(GOOD).encode()
+    assert len(load_stays(text).stays) == 1
+
+
+def test_an_empty_array_is_no_stays() -> None:
+    assert load_stays("[]").stays == ()
+    assert load_stays('{"stays": []}').stays == ()
+
+
+# --- Problems in a stay -----------------------------------------------------------
+
+
+def test_a_date_that_does_not_exist_names_its_stay_and_field() -> None:
+    text = stays_json(GOOD, GOOD, GOOD, {**GOOD, "check_out": "2026-02-30"})
+    assert problems_of(text) == ["requested[3].check_out: 2026-02-30 is not a date"]
+
+
+def test_check_out_not_after_check_in_names_the_stay() -> None:
+    text = stays_json({"check_in": "2026-03-09", "check_out": "2026-03-09"})
+    assert problems_of(text, "confirmed") == [
+        "confirmed[0]: check_out 2026-03-09 is not after check_in 2026-03-09"
+    ]
+
+
+def test_problems_are_also_json_pointers() -> None:
+    text = stays_json(GOOD, {**GOOD, "check_out": "2026-02-30"})
+    with pytest.raises(InputError) as error:
+        load_stays(text, path=("requested",))
+    assert [p.pointer for p in error.value.problems] == ["/requested/1/check_out"]
+
+
+KNOWN = "check_in, check_out, exdate, guests, rdate, ref, room_type, rooms, rrule"
+
+
+@pytest.mark.parametrize(
+    ("stay", "expected"),
+    [
+        (
+            {**GOOD, "room": "double"},
+            f"requested[0].room: is not a field of a stay (known: {KNOWN})",
+        ),
+        (
+            {**GOOD, "Rooms": 2},
+            f"requested[0].Rooms: is not a field of a stay (known: {KNOWN})",
+        ),
+        ({"check_out": "2026-03-13"}, "requested[0].check_in: is missing"),
+        (
+            {**GOOD, "check_in": 20260309},
+            "requested[0].check_in: must be a date (YYYY-MM-DD), not a number",
+        ),
+        (
+            {**GOOD, "check_in": None},
+            "requested[0].check_in: must be a date (YYYY-MM-DD), not null",
+        ),
+        (
+            {**GOOD, "check_in": "9 March 2026"},
+            "requested[0].check_in: 9 March 2026 is not a date (YYYY-MM-DD)",
+        ),
+        (
+            {**GOOD, "check_in": "2026-3-9"},
+            "requested[0].check_in: 2026-3-9 is not a date (YYYY-MM-DD)",
+        ),
+        (
+            {**GOOD, "check_in": "2026-03-09T15:00"},
+            "requested[0].check_in: 2026-03-09T15:00 is not a date (YYYY-MM-DD)",
+        ),
+        (
+            {**GOOD, "check_in": "20260309"},
+            "requested[0].check_in: 20260309 is not a date (YYYY-MM-DD)",
+        ),
+        (
+            {**GOOD, "check_in": "٢٠٢٦-٠٣-٠٩"},
+            "requested[0].check_in: ٢٠٢٦-٠٣-٠٩ is not a date",
+        ),
+        ({**GOOD, "rooms": 0}, "requested[0].rooms: must be at least 1, not 0"),
+        (
+            {**GOOD, "rooms": "2"},
+            "requested[0].rooms: must be a whole number, not str",
+        ),
+        (
+            {**GOOD, "rooms": True},
+            "requested[0].rooms: must be a whole number, not bool",
+        ),
+        (
+            {**GOOD, "rooms": 2.0},
+            "requested[0].rooms: must be a whole number, not float",
+        ),
+        (
+            {**GOOD, "guests": 1.5},
+            "requested[0].guests: must be a whole number, not float",
+        ),
+        (
+            {**GOOD, "rooms": None},
+            "requested[0].rooms: must be a whole number, not NoneType",
+        ),
+        (
+            {**GOOD, "room_type": ""},
+            "requested[0].room_type: must not be empty (leave it out instead)",
+        ),
+        ({**GOOD, "ref": 1234}, "requested[0].ref: must be text, not int"),
+        (
+            {**GOOD, "exdate": ["2026-03-09"]},
+            "requested[0].exdate: needs an rrule",
+        ),
+    ],
+)
+def test_a_malformed_stay_names_the_field(stay: object, expected: str) -> None:
+    assert problems_of(stays_json(stay)) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ([["2026-03-09", "2026-03-13"]], "requested[0]: must be an object (a stay)"),
+        ("stays", "requested: must be an array of stays or an object with stays"),
+        ({"stays": {}}, "requested.stays: must be an array of stays, not an object"),
+        ({}, "requested.stays: is missing"),
+        ({"stays": [], "hotel": 5}, "requested.hotel: must be a name (text)"),
+        (
+            {"stays": [], "timezone": "Mars/Olympus"},
+            "requested.timezone: Mars/Olympus is not an IANA time zone",
+        ),
+        (
+            {"stays": [], "guest": "Mr X"},
+            "requested.guest: is not a field of a stays file",
+        ),
+    ],
+)
+def test_a_malformed_file_names_the_place(value: object, expected: str) -> None:
+    (problem,) = problems_of(json.dumps(value))
+    assert problem.startswith(expected)
+
+
+def test_a_single_stay_instead_of_a_list_is_read_as_a_stays_file() -> None:
+    assert problems_of(json.dumps(GOOD)) == [
+        "requested.check_in: is not a field of a stays file (known: hotel, stays, "
+        "timezone)",
+        "requested.check_out: is not a field of a stays file (known: hotel, stays, "
+        "timezone)",
+        "requested.stays: is missing",
+    ]
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    text = stays_json(
+        {**GOOD, "rooms": 0}, GOOD, {"check_in": "2026-03-09", "check_out": "x"}
+    )
+    with pytest.raises(InputError) as error:
+        load_stays(text, path=("requested",))
+    assert [str(p) for p in error.value.problems] == [
+        "requested[0].rooms: must be at least 1, not 0",
+        "requested[2].check_out: x is not a date (YYYY-MM-DD)",
+    ]
+    assert str(error.value) == (
+        "requested[0].rooms: must be at least 1, not 0 (and 1 more problem)"
+    )
+
+
+# --- Problems in the JSON itself ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[{"check_in": "2026-03-09", "check_in": "2026-03-10", '
+            '"check_out": "2026-03-13"}]',
+            'requested: the key "check_in" is given twice',
+        ),
+        (
+            '[{"check_in": "2026-03-09", "check_out": "2026-03-13", "rooms": NaN}]',
+            "requested: NaN is not a JSON number",
+        ),
+        (
+            '[{"check_in": "2026-03-09", "check_out": "2026-03-13", '
+            '"rooms": Infinity}]',
+            "requested: Infinity is not a JSON number",
+        ),
+        ("[", "requested: is not JSON: Expecting value (line 1, column 2)"),
+        ("", "requested: is not JSON: Expecting value (line 1, column 1)"),
+        (
+            '[{"check_in": "2026-03-09",}]',
+            "requested: is not JSON: Expecting property name enclosed in double "
+            "quotes (line 1, column 28)",
+        ),
+        ("[" * 100_000 + "]" * 100_000, "requested: is nested too deeply"),
+    ],
+)
+def test_malformed_json_is_an_input_error(text: str, expected: str) -> None:
+    assert problems_of(text) == [expected]
+
+
+def test_invalid_utf8_is_an_input_error() -> None:
+    text = json.dumps([{**GOOD, "ref": "Müller"}], ensure_ascii=False)
+    assert problems_of(text.encode("latin-1")) == [
+        "requested: is not UTF-8 text (invalid start byte)"
+    ]
+
+
+def test_a_number_too_long_to_read_is_an_input_error() -> None:
+    # Python refuses to convert integers of more than 4300 digits (CVE-2020-10735).
+    text = stays_json(GOOD).replace(
+        '"2026-03-13"', '"2026-03-13", "rooms": ' + "1" * 5000
+    )
+    assert problems_of(text) == ["requested: holds a number with too many digits"]
+
+
+# --- Problems in a series ---------------------------------------------------------
+
+
+def series_json(rule: object, **fields: object) -> str:
+    return stays_json(
+        {"check_in": "2026-01-05", "check_out": "2026-01-09", "rrule": rule, **fields}
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (
+            "FREQ=WEEKLY",
+            "requested[0].rrule: the rule never ends; give COUNT or UNTIL to bound it",
+        ),
+        (
+            "FREQ=HOURLY;COUNT=5",
+            "requested[0].rrule: FREQ=HOURLY is finer than DAILY; stays count nights",
+        ),
+        (
+            "FREQ=DAILY;BYHOUR=8;COUNT=5",
+            "requested[0].rrule: BYHOUR is finer than a day; stays count nights",
+        ),
+        (
+            f"FREQ=DAILY;COUNT={MAX_OCCURRENCES + 1}",
+            f"requested[0].rrule: COUNT={MAX_OCCURRENCES + 1} is more than the "
+            f"{MAX_OCCURRENCES} occurrences a series may have",
+        ),
+        (
+            "FREQ=WEEKLY;BYDAY=WE;COUNT=5",
+            "requested[0].rrule: the rule does not give the first stay's check_in "
+            "2026-01-05 as its first occurrence; start the series on a day the rule "
+            "gives",
+        ),
+        (20, "requested[0].rrule: must be text, not int"),
+    ],
+)
+def test_a_series_that_cannot_be_expanded_names_its_rule(
+    rule: object, expected: str
+) -> None:
+    assert problems_of(series_json(rule)) == [expected]
+
+
+def test_a_rule_that_never_matches_is_an_input_error() -> None:
+    text = stays_json(
+        {
+            "check_in": "2026-02-01",
+            "check_out": "2026-02-02",
+            "rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=2",
+        }
+    )
+    (problem,) = problems_of(text)
+    assert problem.startswith("requested[0].rrule: ")
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"exdate": ["2026-01-12", "2026-01-13"]},
+            "requested[0].exdate[1]: 2026-01-13 is not an occurrence of the series",
+        ),
+        (
+            {"exdate": ["2026-01-12", "13 Jan 2026"]},
+            "requested[0].exdate[1]: 13 Jan 2026 is not a date (YYYY-MM-DD)",
+        ),
+        (
+            {"rdate": "2026-02-02"},
+            "requested[0].rdate: must be an array of dates, not text",
+        ),
+    ],
+)
+def test_exdate_and_rdate_problems_name_the_date(
+    fields: dict[str, object], expected: str
+) -> None:
+    assert problems_of(series_json("FREQ=WEEKLY;COUNT=3", **fields)) == [expected]
+
+
+def test_parse_stays_takes_decoded_json() -> None:
+    assert parse_stays([GOOD]).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
