@@ -102,7 +102,8 @@ def alternative_mail() -> bytes:
 def pdf_mail() -> bytes:
     """A multipart/mixed confirmation of about 300 KB, most of it a PDF."""
     # Incompressible-looking but deterministic bytes: a chain of SHA-256 digests.
-    blocks, digest = [], b"confirmcheck"
+    blocks: list[bytes] = []
+    digest = b"confirmcheck"
     while len(blocks) * 32 < 219_000:
         digest = hashlib.sha256(digest).digest()
         blocks.append(digest)

@@ -9,6 +9,7 @@ everything booked as requested, 1 written and something differs, 2 bad input
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import tempfile
 from typing import BinaryIO, TextIO
@@ -83,8 +84,40 @@ def add_attach_parser(
         default=None,
         help="write the changed mail to OUT instead of standard output",
     )
+    # The same iCalendar input options as "check": read_stays_arg reads them.
+    ics = attach.add_argument_group("iCalendar input")
+    ics.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the hotel's time zone (IANA, e.g. Europe/Vienna) for timed events",
+    )
+    ics.add_argument(
+        "--until",
+        metavar="DATE",
+        type=_date_arg,
+        help="read rules that never end up to check-ins on DATE (YYYY-MM-DD)",
+    )
+    ics.add_argument(
+        "--ics-end-is-last-night",
+        action="store_true",
+        help="an all-day event's DTEND is the last night, not the check-out day",
+    )
+    ics.add_argument(
+        "--skip-non-stays",
+        action="store_true",
+        help="leave out events that give no night instead of failing",
+    )
     attach.set_defaults(run=run_attach)
     return attach
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date (YYYY-MM-DD)"
+        ) from None
 
 
 def _read_mail(name: str, stdin: BinaryIO) -> bytes:
@@ -135,7 +168,7 @@ def run_attach(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> 
     from confirmcheck.cli import EXIT_COMPLETE, EXIT_DIFFERS, UsageError, read_stays_arg
     from confirmcheck.diff import diff
     from confirmcheck.i18n import resolve_locale
-    from confirmcheck.mail import MailError, attach_summary
+    from confirmcheck.mail import MailError, attach_summary, mail_date
 
     inputs = [options.mail, options.requested, options.confirmed]
     if inputs.count("-") > 1:
@@ -150,12 +183,19 @@ def run_attach(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> 
     confirmed = read_stays_arg(options.confirmed, "confirmed", stdin, options)
     report = diff(requested, confirmed)
     label = "standard input" if options.mail == "-" else options.mail
+    stamp = None
+    if options.calendar and mail_date(mail) is None:
+        # The calendar's DTSTAMP is the mail's Date, so that a retry gives the same
+        # bytes; a mail without one gets the time now (the edge reads the clock,
+        # the library never does).
+        stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
         changed = attach_summary(
             mail,
             report,
             locale=options.locale,
             attach_calendar=options.calendar,
+            stamp=stamp,
             subject_prefix=options.subject_prefix,
             allow_dkim=options.allow_dkim,
         )

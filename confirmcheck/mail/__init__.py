@@ -8,7 +8,7 @@ what changes where, which headers are added and what is refused.
 
 from __future__ import annotations
 
-from confirmcheck.mail._attach import attach_summary, mail_languages
+from confirmcheck.mail._attach import attach_summary, mail_date, mail_languages
 from confirmcheck.mail._blocks import HTML_BEGIN, HTML_END, TEXT_BEGIN, TEXT_END
 from confirmcheck.mail._change import (
     CALENDAR_FILENAME,
@@ -36,5 +36,6 @@ __all__ = [
     "MailError",
     "attach_summary",
     "insert_summary",
+    "mail_date",
     "mail_languages",
 ]

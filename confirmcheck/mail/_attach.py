@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
+import datetime as dt
+import email.utils
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from confirmcheck.errors import InputError
 from confirmcheck.mail._change import insert_summary
-from confirmcheck.mail._structure import parse_header_fields
+from confirmcheck.mail._structure import MailError, parse_header_fields
 
 if TYPE_CHECKING:
     from confirmcheck.report import Report
 
-__all__ = ["attach_summary", "mail_languages"]
+__all__ = ["attach_summary", "mail_date", "mail_languages"]
 
 
 def mail_languages(message: bytes) -> tuple[str, ...]:
@@ -26,12 +26,19 @@ def mail_languages(message: bytes) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def _calendar_writer() -> Callable[..., bytes]:
-    # confirmcheck.calendar is imported when needed, by name: the mail change works
-    # without it (attach_calendar=False) and the module stays out of import cycles.
-    module = importlib.import_module("confirmcheck.calendar")
-    writer: Callable[..., bytes] = module.report_to_ics
-    return writer
+def mail_date(message: bytes) -> dt.datetime | None:
+    """The mail's ``Date`` as an aware date-time, or None when it has no usable one.
+
+    A date with the zone ``-0000`` (zone unknown) is taken as UTC.
+    """
+    for name, value in parse_header_fields(bytes(message)):
+        if name == "date":
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError, OverflowError):
+                return None
+            return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    return None
 
 
 def _pick_locale(message: bytes, locale: str | None) -> str:
@@ -53,6 +60,8 @@ def attach_summary(
     *,
     locale: str | None = None,
     attach_calendar: bool = True,
+    stamp: dt.datetime | None = None,
+    hotel: str | None = None,
     subject_prefix: str | None = None,
     allow_dkim: bool = False,
 ) -> bytes:
@@ -61,7 +70,9 @@ def attach_summary(
     The summary is written in ``locale``; without one, in the first language of the
     mail's ``Content-Language`` that confirmcheck supports, else in English. The
     report's calendar is attached as ``booking-summary.ics`` unless
-    ``attach_calendar`` is False. ``subject_prefix`` (off by default) goes in front
+    ``attach_calendar`` is False; its ``DTSTAMP`` is ``stamp``, else the mail's own
+    ``Date`` (so that a retry gives the same bytes), and ``hotel`` names the hotel
+    in its events. ``subject_prefix`` (off by default) goes in front
     of the Subject. A mail that already carries a DKIM-Signature is refused unless
     ``allow_dkim`` is True. Everything else: :func:`insert_summary`.
     Raises :class:`MailError` for a mail that cannot be changed safely and
@@ -75,7 +86,16 @@ def attach_summary(
     chosen = _pick_locale(data, locale)
     calendar: bytes | None = None
     if attach_calendar:
-        calendar = _calendar_writer()(report, locale=chosen)
+        from confirmcheck.calendar import report_to_ics
+
+        when = stamp if stamp is not None else mail_date(data)
+        if when is None:
+            raise MailError(
+                "has no usable Date header to stamp the calendar with; pass the "
+                "time the report was made (stamp=) or leave the calendar out",
+                path=("mail",),
+            )
+        calendar = report_to_ics(report, stamp=when, locale=chosen, hotel=hotel)
     return insert_summary(
         data,
         text=render_text(report, locale=chosen),

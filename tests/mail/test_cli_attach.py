@@ -11,8 +11,8 @@ import pytest
 
 from confirmcheck import cli
 from confirmcheck._cli_attach import add_attach_parser
-from confirmcheck.mail import COMPLETE_HEADER, PART_HEADER, TEXT_BEGIN, _attach
-from mail.oracle import numbered, parse, text_of
+from confirmcheck.mail import COMPLETE_HEADER, PART_HEADER, TEXT_BEGIN
+from tests.mail.oracle import numbered, parse, text_of
 
 CORPUS = Path(__file__).parent / "corpus"
 REFUSED = Path(__file__).parent / "refused"
@@ -36,13 +36,6 @@ def attach_command(monkeypatch: pytest.MonkeyPatch) -> None:
         return parser
 
     monkeypatch.setattr(cli, "build_parser", build_with_attach)
-    # The calendar writer is another module's work: a stand-in keeps these tests
-    # about the command line.
-    monkeypatch.setattr(
-        _attach,
-        "_calendar_writer",
-        lambda: lambda report, *, locale: b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
-    )
 
 
 @pytest.fixture
@@ -165,3 +158,12 @@ def test_a_refused_mail_names_the_file_and_the_part(stays: dict[str, Path]) -> N
     mail = REFUSED / "broken-base64.eml"
     _, _, err = _run("attach", mail, stays["one"], stays["one"])
     assert f"{mail}: mail.part 2: text/html: the base64 body cannot be decoded" in err
+
+
+def test_a_mail_without_date_gets_the_calendar_stamped_now(
+    stays: dict[str, Path],
+) -> None:
+    mail = b"From: h@example.com\nSubject: s\nContent-Type: text/plain\n\nBooked.\n"
+    status, out, err = _run("attach", "-", stays["one"], stays["none"], stdin=mail)
+    assert (status, err) == (1, "")
+    assert [p for _, p in numbered(parse(out)) if p[PART_HEADER] == "calendar"]

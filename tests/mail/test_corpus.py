@@ -14,7 +14,7 @@ import pytest
 from confirmcheck.mail import PART_HEADER, insert_summary
 from confirmcheck.mail._codec import decode_body
 from confirmcheck.mail._structure import Entity, parse_mail
-from mail.oracle import (
+from tests.mail.oracle import (
     HTML,
     ICS,
     TEXT,

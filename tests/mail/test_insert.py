@@ -15,7 +15,7 @@ from confirmcheck.mail import (
     TEXT_BEGIN,
     insert_summary,
 )
-from mail.oracle import (
+from tests.mail.oracle import (
     HTML,
     ICS,
     TEXT,

@@ -21,7 +21,7 @@ from confirmcheck.mail._codec import (
     encode_base64,
     encode_quoted_printable,
 )
-from mail.oracle import (
+from tests.mail.oracle import (
     HTML,
     ICS,
     TEXT,

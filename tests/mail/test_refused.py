@@ -20,7 +20,7 @@ from confirmcheck.mail import (
     MailError,
     insert_summary,
 )
-from mail.oracle import HTML, ICS, TEXT, parse, text_of
+from tests.mail.oracle import HTML, ICS, TEXT, parse, text_of
 
 REFUSED = sorted((Path(__file__).parent / "refused").glob("*.eml"))
 
