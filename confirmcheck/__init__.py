@@ -23,6 +23,7 @@ from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
 from confirmcheck.loading import StaysFile, load_stays, parse_stays, stays_from_json
+from confirmcheck.mail import MailError, attach_summary, insert_summary
 from confirmcheck.render import (
     Section,
     Summary,
@@ -55,6 +56,7 @@ __all__ = [
     "DifferentRange",
     "InputError",
     "LocaleError",
+    "MailError",
     "Problem",
     "Range",
     "Report",
@@ -66,9 +68,11 @@ __all__ = [
     "StaysFile",
     "Summary",
     "Totals",
+    "attach_summary",
     "describe_differences",
     "diff",
     "expand",
+    "insert_summary",
     "load_stays",
     "looks_like_calendar",
     "parse_stays",

@@ -14,6 +14,7 @@ import os
 import tempfile
 from typing import BinaryIO, TextIO
 
+from confirmcheck.cli import add_calendar_input_options, write_bytes
 from confirmcheck.errors import InputError
 
 __all__ = ["add_attach_parser", "run_attach"]
@@ -85,39 +86,9 @@ def add_attach_parser(
         help="write the changed mail to OUT instead of standard output",
     )
     # The same iCalendar input options as "check": read_stays_arg reads them.
-    ics = attach.add_argument_group("iCalendar input")
-    ics.add_argument(
-        "--timezone",
-        metavar="ZONE",
-        help="the hotel's time zone (IANA, e.g. Europe/Vienna) for timed events",
-    )
-    ics.add_argument(
-        "--until",
-        metavar="DATE",
-        type=_date_arg,
-        help="read rules that never end up to check-ins on DATE (YYYY-MM-DD)",
-    )
-    ics.add_argument(
-        "--ics-end-is-last-night",
-        action="store_true",
-        help="an all-day event's DTEND is the last night, not the check-out day",
-    )
-    ics.add_argument(
-        "--skip-non-stays",
-        action="store_true",
-        help="leave out events that give no night instead of failing",
-    )
+    add_calendar_input_options(attach)
     attach.set_defaults(run=run_attach)
     return attach
-
-
-def _date_arg(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date (YYYY-MM-DD)"
-        ) from None
 
 
 def _read_mail(name: str, stdin: BinaryIO) -> bytes:
@@ -138,14 +109,7 @@ def _write(data: bytes, output: str | None, stdout: TextIO) -> None:
     from confirmcheck.cli import UsageError
 
     if output is None or output == "-":
-        buffer = getattr(stdout, "buffer", None)
-        if buffer is None:
-            # A text-only stream (a test's StringIO): bytes survive as surrogates.
-            stdout.write(data.decode("ascii", "surrogateescape"))
-        else:
-            stdout.flush()
-            buffer.write(data)
-            buffer.flush()
+        write_bytes(data, stdout)
         return
     # Written next to OUT and renamed: OUT is either the old file or the whole
     # new one, never half a mail.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 from pathlib import Path
@@ -10,32 +9,12 @@ from pathlib import Path
 import pytest
 
 from confirmcheck import cli
-from confirmcheck._cli_attach import add_attach_parser
 from confirmcheck.mail import COMPLETE_HEADER, PART_HEADER, TEXT_BEGIN
 from tests.mail.oracle import numbered, parse, text_of
 
 CORPUS = Path(__file__).parent / "corpus"
 REFUSED = Path(__file__).parent / "refused"
 STAY = {"check_in": "2026-03-09", "check_out": "2026-03-13", "room_type": "double"}
-
-
-@pytest.fixture(autouse=True)
-def attach_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Register ``attach`` with the command line if confirmcheck.cli does not yet."""
-    build = cli.build_parser
-
-    def build_with_attach() -> argparse.ArgumentParser:
-        parser = build()
-        commands = next(
-            action
-            for action in parser._actions
-            if isinstance(action, argparse._SubParsersAction)
-        )
-        if "attach" not in commands.choices:
-            add_attach_parser(commands)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", build_with_attach)
 
 
 @pytest.fixture
