@@ -23,7 +23,15 @@ from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
 from confirmcheck.loading import StaysFile, load_stays, parse_stays, stays_from_json
-from confirmcheck.render import Section, Summary, render_html, render_text, summarize
+from confirmcheck.mail import MailError, attach_summary, insert_summary
+from confirmcheck.render import (
+    Section,
+    Summary,
+    describe_differences,
+    render_html,
+    render_text,
+    summarize,
+)
 from confirmcheck.report import (
     DifferentRange,
     Range,
@@ -33,6 +41,7 @@ from confirmcheck.report import (
     Totals,
     report_from_dict,
     report_from_json,
+    report_schema,
     report_to_dict,
     report_to_json,
 )
@@ -47,6 +56,7 @@ __all__ = [
     "DifferentRange",
     "InputError",
     "LocaleError",
+    "MailError",
     "Problem",
     "Range",
     "Report",
@@ -58,8 +68,11 @@ __all__ = [
     "StaysFile",
     "Summary",
     "Totals",
+    "attach_summary",
+    "describe_differences",
     "diff",
     "expand",
+    "insert_summary",
     "load_stays",
     "looks_like_calendar",
     "parse_stays",
@@ -68,6 +81,7 @@ __all__ = [
     "render_text",
     "report_from_dict",
     "report_from_json",
+    "report_schema",
     "report_to_dict",
     "report_to_ics",
     "report_to_json",

@@ -882,7 +882,8 @@ def report_to_ics(
     import icalendar
 
     from confirmcheck.i18n import resolve_locale, translations
-    from confirmcheck.render import summarize
+    from confirmcheck.render import describe_differences, summarize
+    from confirmcheck.report import DifferentRange
 
     if not isinstance(stamp, dt.datetime) or stamp.tzinfo is None:
         raise InputError("must be a date-time with a time zone", path=("stamp",))
@@ -939,7 +940,12 @@ def report_to_ics(
                 category = _("BOOKED")
             elif kind == "booked_differently":
                 title = _("BOOKED DIFFERENTLY: {differences}").format(
-                    differences=_differences(item, _, _n) or rooms_text(item)
+                    differences=(
+                        describe_differences(item, locale=locale)
+                        if isinstance(item, DifferentRange)
+                        else ""
+                    )
+                    or rooms_text(item)
                 )
                 category = _("BOOKED DIFFERENTLY")
             elif kind == "not_booked":
@@ -977,29 +983,6 @@ def report_to_ics(
         calendar.add_component(event)
     ics: bytes = calendar.to_ical()
     return ics
-
-
-def _differences(item: Range, _: Any, _n: Any) -> str:
-    from confirmcheck.report import DifferentRange
-
-    if not isinstance(item, DifferentRange):
-        return ""
-    out: list[str] = []
-    if "room_type" in item.differences:
-        out.append(
-            _("room type {booked} instead of {requested}").format(
-                booked=item.room_type, requested=item.requested_room_type
-            )
-        )
-    if "guests" in item.differences and item.guests is not None:
-        out.append(
-            _n(
-                "{count} guest instead of {requested}",
-                "{count} guests instead of {requested}",
-                item.guests,
-            ).format(count=item.guests, requested=item.requested_guests)
-        )
-    return "; ".join(out)
 
 
 class _Uids:

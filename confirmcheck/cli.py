@@ -89,7 +89,7 @@ def read_stays_arg(
         raise UsageError(f"{_label(name)}: {error}") from None
 
 
-def _date_arg(text: str) -> dt.date:
+def date_arg(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -98,12 +98,16 @@ def _date_arg(text: str) -> dt.date:
         ) from None
 
 
-def _write_ics(data: bytes, stdout: TextIO) -> None:
-    # iCalendar lines end in CRLF: write the bytes as they are where possible, so
-    # no newline translation doubles the CR.
+def write_bytes(data: bytes, stdout: TextIO) -> None:
+    """Write bytes (a calendar, a mail) to standard output exactly as they are.
+
+    Lines may end in CRLF: the bytes go to the binary buffer where there is one,
+    so no newline translation doubles the CR. A text-only stream (a test's
+    StringIO) gets them decoded, undecodable bytes kept as surrogates.
+    """
     buffer = getattr(stdout, "buffer", None)
     if buffer is None:
-        stdout.write(data.decode("utf-8"))
+        stdout.write(data.decode("utf-8", "surrogateescape"))
         return
     stdout.flush()
     buffer.write(data)
@@ -135,7 +139,7 @@ def _check(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             )
         except InputError as error:
             raise UsageError(f"--locale: {error}") from None
-        _write_ics(data, stdout)
+        write_bytes(data, stdout)
     else:
         from confirmcheck import render
 
@@ -148,6 +152,38 @@ def _check(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
         else:
             stdout.write(render.render_text(report, locale=locale))
     return EXIT_COMPLETE if report.complete else EXIT_DIFFERS
+
+
+def add_calendar_input_options(command: argparse.ArgumentParser) -> None:
+    """The options for reading stays from iCalendar, shared by check and attach."""
+    ics = command.add_argument_group("iCalendar input")
+    ics.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help=(
+            "the hotel's time zone (IANA, e.g. Europe/Vienna): timed events count "
+            "on their dates there; default: each event's own time zone"
+        ),
+    )
+    ics.add_argument(
+        "--until",
+        metavar="DATE",
+        type=date_arg,
+        help="read rules that never end up to check-ins on DATE (YYYY-MM-DD)",
+    )
+    ics.add_argument(
+        "--ics-end-is-last-night",
+        action="store_true",
+        help=(
+            "an all-day event's DTEND is the last night, not the check-out day "
+            "(some channel managers write it so)"
+        ),
+    )
+    ics.add_argument(
+        "--skip-non-stays",
+        action="store_true",
+        help="leave out events that give no night (a meeting) instead of failing",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,35 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="en",
         help="language of the summary: en (default) or de; de-AT, de_CH, ... use de",
     )
-    ics = check.add_argument_group("iCalendar input")
-    ics.add_argument(
-        "--timezone",
-        metavar="ZONE",
-        help=(
-            "the hotel's time zone (IANA, e.g. Europe/Vienna): timed events count "
-            "on their dates there; default: each event's own time zone"
-        ),
-    )
-    ics.add_argument(
-        "--until",
-        metavar="DATE",
-        type=_date_arg,
-        help="read rules that never end up to check-ins on DATE (YYYY-MM-DD)",
-    )
-    ics.add_argument(
-        "--ics-end-is-last-night",
-        action="store_true",
-        help=(
-            "an all-day event's DTEND is the last night, not the check-out day "
-            "(some channel managers write it so)"
-        ),
-    )
-    ics.add_argument(
-        "--skip-non-stays",
-        action="store_true",
-        help="leave out events that give no night (a meeting) instead of failing",
-    )
+    add_calendar_input_options(check)
     check.set_defaults(run=_check)
+
+    from confirmcheck._cli_attach import add_attach_parser
+
+    add_attach_parser(commands)
     return parser
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "SUPPORTED_LOCALES",
     "Section",
     "Summary",
+    "describe_differences",
     "render_html",
     "render_text",
     "resolve_locale",
@@ -228,17 +229,30 @@ def _plural(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
-def _different(w: _Words, item: DifferentRange) -> str:
+def describe_differences(item: DifferentRange, *, locale: str = DEFAULT_LOCALE) -> str:
+    """What differs in a booked-differently range, in words: ``room type single
+    instead of double; 1 guest instead of 2`` (empty if nothing is known to)."""
+    return _differences(_Words(resolve_locale(locale), 0), item)
+
+
+def _differences(w: _Words, item: DifferentRange) -> str:
     _ = w._
-    differences: list[str] = []
+    out: list[str] = []
     if "room_type" in item.differences:
-        differences.append(
-            _("room type {booked} instead of {requested}").format(
-                booked=item.room_type, requested=item.requested_room_type
+        if item.room_type is None:
+            out.append(
+                _("a room of no stated type instead of {requested}").format(
+                    requested=item.requested_room_type
+                )
             )
-        )
+        else:
+            out.append(
+                _("room type {booked} instead of {requested}").format(
+                    booked=item.room_type, requested=item.requested_room_type
+                )
+            )
     if "guests" in item.differences and item.guests is not None:
-        differences.append(
+        out.append(
             w.count(
                 "{count} guest instead of {requested}",
                 "{count} guests instead of {requested}",
@@ -246,10 +260,14 @@ def _different(w: _Words, item: DifferentRange) -> str:
                 requested=format_number(item.requested_guests or 0, w.locale),
             )
         )
+    return "; ".join(out)
+
+
+def _different(w: _Words, item: DifferentRange) -> str:
+    _ = w._
+    differences = _differences(w, item)
     if differences:
-        what = _("booked differently: {differences}.").format(
-            differences="; ".join(differences)
-        )
+        what = _("booked differently: {differences}.").format(differences=differences)
     else:
         what = _("booked, but not as requested.")
     where = w.where(

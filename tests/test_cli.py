@@ -193,7 +193,7 @@ def test_check_help_explains_the_files_and_standard_input() -> None:
     assert "REQUESTED" in text
     assert "CONFIRMED" in text
     assert "Use - to read one file from standard input" in text
-    assert "--format {text,html,json}" in text
+    assert "--format {text,html,json,ics}" in text
 
 
 @pytest.mark.parametrize(

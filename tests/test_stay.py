@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import time
 
 import pytest
 
@@ -280,13 +279,11 @@ def test_exdate_and_rdate_hold_dates() -> None:
     ["BYMONTH=2;BYMONTHDAY=30;COUNT=2", "BYMONTH=4;BYMONTHDAY=31;UNTIL=20300101"],
 )
 def test_a_rule_that_never_matches_fails_fast(freq: str, never: str) -> None:
-    # dateutil searches such a rule up to the year 9999 (seconds for DAILY); a
-    # series must be refused long before that. The bound is generous: it only
-    # tells "searches a few centuries" from "searches eight thousand years".
-    began = time.perf_counter()
+    # dateutil alone searches such a rule up to the year 9999 (seconds for DAILY);
+    # Series bounds the search. Tests never assert timings, so this asserts the
+    # refusal and its place; the bounded search is what keeps it quick.
     with pytest.raises(InputError) as error:
         Series(Stay(D(2026, 2, 1), D(2026, 2, 2)), f"FREQ={freq};{never}")
-    assert time.perf_counter() - began < 1.0
     assert [p.path for p in error.value.problems] == [("rrule",)]
 
 

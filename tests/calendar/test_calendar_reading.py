@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Calendars
 
 from confirmcheck.calendar import (
     MAX_CALENDAR_BYTES,
@@ -18,6 +17,7 @@ from confirmcheck.calendar import (
 )
 from confirmcheck.errors import InputError
 from confirmcheck.stay import Stay
+from tests.calendar.conftest import Calendars
 
 ONE = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:one\r\n"

@@ -134,8 +134,8 @@ def test_a_broken_calendar_is_one_line_naming_the_file_and_the_uid() -> None:
     assert err.startswith(f"confirmcheck: {broken}: line 6, UID mars@example.com: ")
 
 
-def test_a_bad_until_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, _ = run(
+def test_a_bad_until_is_a_usage_error() -> None:
+    status, _, err = run(
         "check",
         str(STORY / "requested.ics"),
         str(STORY / "confirmed.ics"),
@@ -143,4 +143,4 @@ def test_a_bad_until_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> Non
         "soon",
     )
     assert status == EXIT_INPUT
-    assert "'soon' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
+    assert "'soon' is not a date (YYYY-MM-DD)" in err

@@ -1,0 +1,173 @@
+"""The ``confirmcheck attach`` command: put the summary into a confirmation mail.
+
+``confirmcheck.cli`` registers it with :func:`add_attach_parser`; the command runs
+:func:`run_attach`. Exit codes are those of the whole command line: 0 written and
+everything booked as requested, 1 written and something differs, 2 bad input
+(nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import tempfile
+from typing import BinaryIO, TextIO
+
+from confirmcheck.cli import add_calendar_input_options, write_bytes
+from confirmcheck.errors import InputError
+
+__all__ = ["add_attach_parser", "run_attach"]
+
+_DESCRIPTION = """\
+Compare the REQUESTED stays with the CONFIRMED ones and put the summary at the top
+of the confirmation mail MAIL (a raw RFC 5322 message, e.g. an .eml file; - reads
+standard input): into every text and HTML body the guest reads, with the calendar
+attached as booking-summary.ics. Every other byte of the mail stays as it was;
+attaching again replaces the earlier summary. Signed or encrypted mails are
+refused: attach the summary before signing. See docs/mail.md."""
+
+_EPILOG = """\
+exit status:
+  0  the mail is written, and everything is booked as requested
+  1  the mail is written, and something is not booked, booked differently,
+     or booked but not requested
+  2  bad input or usage (one line on standard error); nothing is written
+  3  internal error (a bug: please report it)
+"""
+
+
+def add_attach_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    """Register ``attach`` with the subcommands of the ``confirmcheck`` parser."""
+    attach = commands.add_parser(
+        "attach",
+        help="put the summary into a confirmation mail (MIME in, MIME out)",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    attach.add_argument("mail", metavar="MAIL", help="the confirmation mail, or -")
+    attach.add_argument(
+        "requested", metavar="REQUESTED", help="the stays the guest asked for"
+    )
+    attach.add_argument(
+        "confirmed", metavar="CONFIRMED", help="the stays the hotel confirmed"
+    )
+    attach.add_argument(
+        "--locale",
+        default=None,
+        help="language of the summary (en, de; de-AT uses de); default: the "
+        "mail's Content-Language if supported, else en",
+    )
+    attach.add_argument(
+        "--no-calendar",
+        dest="calendar",
+        action="store_false",
+        help="do not attach booking-summary.ics",
+    )
+    attach.add_argument(
+        "--subject-prefix",
+        metavar="TEXT",
+        default=None,
+        help="put TEXT in front of the Subject (off by default)",
+    )
+    attach.add_argument(
+        "--allow-dkim",
+        action="store_true",
+        help="change a mail that carries a DKIM-Signature (sign it again afterwards)",
+    )
+    attach.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        default=None,
+        help="write the changed mail to OUT instead of standard output",
+    )
+    # The same iCalendar input options as "check": read_stays_arg reads them.
+    add_calendar_input_options(attach)
+    attach.set_defaults(run=run_attach)
+    return attach
+
+
+def _read_mail(name: str, stdin: BinaryIO) -> bytes:
+    from confirmcheck.cli import UsageError
+    from confirmcheck.mail import MAX_MAIL_BYTES
+
+    # One byte more than the limit is enough for the library to refuse it.
+    if name == "-":
+        return stdin.read(MAX_MAIL_BYTES + 1)
+    try:
+        with open(name, "rb") as handle:
+            return handle.read(MAX_MAIL_BYTES + 1)
+    except OSError as error:
+        raise UsageError(f"{name}: cannot read: {error.strerror}") from None
+
+
+def _write(data: bytes, output: str | None, stdout: TextIO) -> None:
+    from confirmcheck.cli import UsageError
+
+    if output is None or output == "-":
+        write_bytes(data, stdout)
+        return
+    # Written next to OUT and renamed: OUT is either the old file or the whole
+    # new one, never half a mail.
+    folder = os.path.dirname(os.path.abspath(output))
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".confirmcheck-", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, output)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as error:
+        raise UsageError(f"{output}: cannot write: {error.strerror}") from None
+
+
+def run_attach(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
+    """Carry out ``confirmcheck attach``; returns the exit status (0 or 1)."""
+    from confirmcheck.cli import EXIT_COMPLETE, EXIT_DIFFERS, UsageError, read_stays_arg
+    from confirmcheck.diff import diff
+    from confirmcheck.i18n import resolve_locale
+    from confirmcheck.mail import MailError, attach_summary, mail_date
+
+    inputs = [options.mail, options.requested, options.confirmed]
+    if inputs.count("-") > 1:
+        raise UsageError("only one of MAIL, REQUESTED and CONFIRMED can be -")
+    if options.locale is not None:
+        try:
+            resolve_locale(options.locale)
+        except InputError as error:
+            raise UsageError(f"--locale: {error}") from None
+    mail = _read_mail(options.mail, stdin)
+    requested = read_stays_arg(options.requested, "requested", stdin, options)
+    confirmed = read_stays_arg(options.confirmed, "confirmed", stdin, options)
+    report = diff(requested, confirmed)
+    label = "standard input" if options.mail == "-" else options.mail
+    stamp = None
+    if options.calendar and mail_date(mail) is None:
+        # The calendar's DTSTAMP is the mail's Date, so that a retry gives the same
+        # bytes; a mail without one gets the time now (the edge reads the clock,
+        # the library never does).
+        stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    try:
+        changed = attach_summary(
+            mail,
+            report,
+            locale=options.locale,
+            attach_calendar=options.calendar,
+            stamp=stamp,
+            subject_prefix=options.subject_prefix,
+            allow_dkim=options.allow_dkim,
+        )
+    except MailError as error:
+        raise UsageError(f"{label}: {error}") from None
+    except InputError as error:
+        if error.problems[0].path[:1] != ("subject_prefix",):
+            raise
+        raise UsageError(f"--subject-prefix: {error.problems[0].message}") from None
+    _write(changed, options.output, stdout)
+    return EXIT_COMPLETE if report.complete else EXIT_DIFFERS
