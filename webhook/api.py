@@ -33,8 +33,8 @@ from confirmcheck import (
     report_to_dict,
     resolve_locale,
 )
-from confirmcheck.calendar import looks_like_calendar, read_calendar, report_to_ics
-from confirmcheck.mail import MailError, insert_summary, mail_languages
+from confirmcheck.calendar import looks_like_calendar, read_calendar
+from confirmcheck.mail import MailError, attach_summary, mail_date, mail_languages
 from webhook.auth import AuthError, check_bearer, verify_signature
 from webhook.config import Config
 from webhook.problems import ProblemError
@@ -380,25 +380,21 @@ def attach() -> Response:
     settings = config()
     report = diff(given.requested, given.confirmed)
     locale = given.locale or _mail_locale(given.mail)
-    # The calendar is written here rather than by attach_summary so that its
-    # DTSTAMP comes from the service's clock: the library never reads one.
-    calendar = (
-        report_to_ics(
-            report,
-            stamp=dt.datetime.fromtimestamp(settings.now(), dt.UTC),
-            locale=locale,
-            hotel=given.hotel,
-        )
-        if settings.attach_calendar
-        else None
+    # The calendar's DTSTAMP is the mail's own Date, so that a retry gives the same
+    # bytes; a mail without a usable Date is stamped with the service's clock.
+    stamp = (
+        None
+        if mail_date(given.mail) is not None
+        else dt.datetime.fromtimestamp(settings.now(), dt.UTC)
     )
     try:
-        changed = insert_summary(
+        changed = attach_summary(
             given.mail,
-            text=render_text(report, locale=locale),
-            html=render_html(report, locale=locale),
-            calendar=calendar,
-            complete=report.complete,
+            report,
+            locale=locale,
+            attach_calendar=settings.attach_calendar,
+            stamp=stamp,
+            hotel=given.hotel,
             subject_prefix=settings.subject_prefix,
             allow_dkim=settings.allow_dkim,
         )

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import pytest
 from flask import Flask
 
-from tests.webhook.helpers import NOW, SECRET, DocumentedClient
+from tests.webhook.helpers import NOW, SECRET, DocumentedClient, documented
 from webhook import create_app
 
 
@@ -43,13 +43,6 @@ def make_app(log_lines: list[str]) -> AppFactory:
 @pytest.fixture
 def app(make_app: AppFactory) -> Flask:
     return make_app()
-
-
-def documented(app: Flask) -> DocumentedClient:
-    """A documented client for ``app`` (the document is taken without a request, so
-    that the request log holds only the test's own requests)."""
-    document = json.loads(app.extensions["confirmcheck.openapi"])
-    return DocumentedClient(app.test_client(), document)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
@@ -141,3 +142,10 @@ class DocumentedClient:
                 Draft202012Validator(schema, format_checker=FormatChecker()).validate(
                     body
                 )
+
+
+def documented(app: Flask) -> DocumentedClient:
+    """A documented client for ``app`` (the document is taken without a request, so
+    that the request log holds only the test's own requests)."""
+    document = json.loads(app.extensions["confirmcheck.openapi"])
+    return DocumentedClient(app.test_client(), document)

@@ -12,19 +12,31 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from confirmcheck.mail import TEXT_BEGIN
 
-from tests.webhook.helpers import DocumentedClient, story_body
+from confirmcheck.mail import TEXT_BEGIN
+from tests.webhook.helpers import (
+    NOW,
+    SECRET,
+    DocumentedClient,
+    documented,
+    sign_headers,
+    story_body,
+)
+from webhook import create_app
 from webhook.api import MAX_ENTRIES
 
 
-def confirmation(*, language: str | None = None, **headers: str) -> bytes:
+def confirmation(
+    *, language: str | None = None, dated: bool = True, **headers: str
+) -> bytes:
     """A hotel's multipart/alternative confirmation of the story, as raw bytes."""
     message = EmailMessage()
     message["From"] = "Hotel Alpenblick <reservations@alpenblick.example>"
     message["To"] = "guest@example.org"
     message["Subject"] = "Your reservation"
     message["Message-ID"] = "<r-4711@alpenblick.example>"
+    if dated:
+        message["Date"] = "Mon, 01 Dec 2025 09:00:00 +0100"
     message.set_content("Dear guest,\n\nwe confirm your stays.\n")
     message.add_alternative(
         "<html><body><p>Dear guest,</p><p>we confirm your stays.</p></body></html>",
@@ -170,6 +182,36 @@ def test_attaching_twice_is_attaching_once(client: DocumentedClient) -> None:
     once = client.signed("/v1/attach", attach_body()).get_data()
     twice = client.signed("/v1/attach", attach_body(once)).get_data()
     assert twice == once
+
+
+def test_a_retry_gives_the_same_bytes_whatever_the_clock(
+    client: DocumentedClient, log_lines: list[str]
+) -> None:
+    # The calendar is stamped with the mail's own Date, not with "now".
+    later = documented(
+        create_app(
+            {
+                "CONFIRMCHECK_SECRET": SECRET,
+                "NOW": lambda: NOW + 60.0,
+                "LOG": log_lines.append,
+            }
+        )
+    )
+    body = json.dumps(attach_body())  # once: the MIME boundary is random
+    first = client.signed("/v1/attach", body).get_data()
+    assert "DTSTAMP:20251201T080000Z" in parts(first)["file:booking-summary.ics"]
+    later_headers = sign_headers(body, timestamp=NOW + 60)
+    second = later.post("/v1/attach", data=body, headers=later_headers).get_data()
+    assert first == second
+
+
+def test_a_mail_without_a_date_is_stamped_with_the_service_clock(
+    client: DocumentedClient,
+) -> None:
+    undated = confirmation(dated=False)
+    assert b"\nDate:" not in undated
+    raw = client.signed("/v1/attach", attach_body(undated)).get_data()
+    assert "DTSTAMP:20260528T202640Z" in parts(raw)["file:booking-summary.ics"]
 
 
 def test_base64_may_be_wrapped(client: DocumentedClient) -> None:
