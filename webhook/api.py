@@ -1,0 +1,426 @@
+"""Version 1 of the API: ``POST /v1/check`` and ``POST /v1/attach``.
+
+Each request goes through the same gate before a view sees it, in this order: the
+declared size (413 before a byte is read), the raw body read within the limit (413),
+authentication over those raw bytes (401), the media type (415), JSON (400), and
+then the fields (422). Nothing is stored and nothing is sent anywhere: a retried
+request gets the same answer and changes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, Response, current_app, g, request
+
+from confirmcheck import (
+    InputError,
+    Problem,
+    Report,
+    Series,
+    Stay,
+    diff,
+    parse_stays,
+    render_html,
+    render_text,
+    report_to_dict,
+    resolve_locale,
+)
+from confirmcheck.calendar import looks_like_calendar, read_calendar
+from confirmcheck.mail import MailError, attach_summary, mail_date, mail_languages
+from webhook.auth import AuthError, check_bearer, verify_signature
+from webhook.config import Config
+from webhook.problems import ProblemError
+
+__all__ = ["COMPLETE_HEADER", "MAX_ENTRIES", "MAX_STAYS", "RFC822", "bp"]
+
+bp = Blueprint("v1", __name__, url_prefix="/v1")
+T = TypeVar("T")
+
+#: Response header on every success: "true" when everything is booked as requested.
+COMPLETE_HEADER: Final = "Confirmcheck-Complete"
+#: Entries (stays or series) one side may list; refused before they are expanded.
+MAX_ENTRIES: Final = 1000
+#: Stays one side may have once its series are expanded.
+MAX_STAYS: Final = 20_000
+_SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
+CHECK_FIELDS: Final = ("requested", "confirmed", "locale", "timezone", "until")
+ATTACH_FIELDS: Final = (*CHECK_FIELDS, "mail")
+ATTACH_REQUIRED: Final = ("requested", "confirmed", "mail")
+RFC822: Final = "message/rfc822"
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+
+
+def config() -> Config:
+    """The running app's configuration."""
+    found: Config = current_app.extensions["confirmcheck"]
+    return found
+
+
+@bp.before_request
+def _gate() -> None:
+    settings = config()
+    limit = settings.max_body_bytes
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        raise ProblemError(
+            "too-large", f"the body has {declared} bytes; at most {limit} are accepted"
+        )
+    # MAX_CONTENT_LENGTH bounds the read of a body without Content-Length too.
+    body = request.get_data(cache=True)
+    _authenticate(settings, body)
+    if request.mimetype != "application/json" or request.mimetype_params.get(
+        "charset", "utf-8"
+    ).lower() not in ("utf-8", "utf8"):
+        raise ProblemError(
+            "unsupported-media-type",
+            "send the body as Content-Type: application/json (UTF-8), not "
+            + (request.content_type or "no Content-Type"),
+        )
+
+
+def _authenticate(settings: Config, body: bytes) -> None:
+    headers = request.headers
+    try:
+        if settings.bearer_token is not None and not any(
+            name in headers for name in _SIGNATURE_HEADERS
+        ):
+            authorization = headers.get("Authorization")
+            if authorization is None:
+                raise AuthError(
+                    "sign the request (webhook-id, webhook-timestamp, "
+                    "webhook-signature) or send Authorization: Bearer <token>"
+                )
+            check_bearer(authorization, settings.bearer_token)
+            return
+        verify_signature(
+            keys=settings.keys,
+            msg_id=headers.get("webhook-id"),
+            timestamp=headers.get("webhook-timestamp"),
+            signature=headers.get("webhook-signature"),
+            body=body,
+            now=settings.now(),
+            tolerance_seconds=settings.tolerance_seconds,
+        )
+        g.webhook_id = headers.get("webhook-id")
+    except AuthError as error:
+        challenge = 'StandardWebhooks realm="confirmcheck"'
+        if settings.bearer_token is not None:
+            challenge += ', Bearer realm="confirmcheck"'
+        raise ProblemError(
+            "unauthenticated", error.detail, headers={"WWW-Authenticate": challenge}
+        ) from None
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(f"the key {json.dumps(key)} is given twice")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise _DuplicateKeyError(f"{name} is not a JSON number")
+
+
+def parse_body(body: bytes) -> Any:
+    """The request body as JSON: UTF-8, no duplicate keys, no NaN; else a 400."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProblemError(
+            "malformed-request",
+            f"the body is not UTF-8 (byte {error.start}: {error.reason})",
+        ) from None
+    try:
+        return json.loads(
+            text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant
+        )
+    except json.JSONDecodeError as error:
+        raise ProblemError(
+            "malformed-request",
+            f"the body is not JSON: {error.msg} (line {error.lineno}, "
+            f"column {error.colno})",
+        ) from None
+    except RecursionError:
+        raise ProblemError(
+            "malformed-request", "the body is nested too deeply"
+        ) from None
+    except ValueError as error:  # duplicate keys, NaN, integers with 4300+ digits
+        raise ProblemError(
+            "malformed-request", f"the body is not JSON: {error}"
+        ) from None
+
+
+def _fields(
+    value: Any, known: tuple[str, ...], required: tuple[str, ...]
+) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError("the body must be a JSON object")
+    problems = [
+        Problem(
+            (key,), "is not a field of this request (known: " + ", ".join(known) + ")"
+        )
+        for key in value
+        if key not in known
+    ]
+    problems += [Problem((key,), "is missing") for key in required if key not in value]
+    if problems:
+        raise InputError(problems)
+    return value
+
+
+def _optional_text(fields: Mapping[str, Any], key: str) -> str | None:
+    value = fields.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("must be non-empty text", path=(key,))
+    return value.strip()
+
+
+def _timezone(fields: Mapping[str, Any]) -> str | None:
+    name = _optional_text(fields, "timezone")
+    if name is not None:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InputError(
+                f"{name} is not an IANA time zone (e.g. Europe/Vienna)",
+                path=("timezone",),
+            ) from None
+    return name
+
+
+def _until(fields: Mapping[str, Any]) -> dt.date | None:
+    value = fields.get("until")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise InputError("must be a date (YYYY-MM-DD)", path=("until",))
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{value} is not a date", path=("until",)) from None
+
+
+def _side(
+    value: Any, side: str, timezone: str | None, until: dt.date | None
+) -> tuple[list[Stay], str | None]:
+    """The stays of one side, and the hotel's name when a stays file gives it."""
+    items: list[Stay | Series]
+    hotel: str | None = None
+    if isinstance(value, list | dict):
+        entries = value if isinstance(value, list) else value.get("stays")
+        if isinstance(entries, list) and len(entries) > MAX_ENTRIES:
+            raise InputError(
+                f"has {len(entries)} entries; at most {MAX_ENTRIES} are accepted",
+                path=(side,),
+            )
+        stays_file = parse_stays(value, path=(side,))
+        items, hotel = list(stays_file.stays), stays_file.hotel
+    elif isinstance(value, str) and looks_like_calendar(value):
+        items = list(read_calendar(value, timezone=timezone, until=until, path=(side,)))
+    else:
+        raise InputError(
+            "must be an array of stays, an object with a stays array, or iCalendar "
+            "text (BEGIN:VCALENDAR...)",
+            path=(side,),
+        )
+    stays: list[Stay] = []
+    for item in items:
+        stays.extend(item.stays if isinstance(item, Series) else (item,))
+        if len(stays) > MAX_STAYS:
+            raise InputError(
+                f"has more than {MAX_STAYS} stays once its series are expanded",
+                path=(side,),
+            )
+    return stays, hotel
+
+
+def _mail(fields: Mapping[str, Any]) -> bytes:
+    value = fields["mail"]
+    if not isinstance(value, str):
+        raise InputError("must be the raw mail, base64-encoded (text)", path=("mail",))
+    # Line breaks and blanks are allowed, as base64 tools wrap their output.
+    packed = "".join(value.split())
+    if not packed or not _BASE64.fullmatch(packed) or len(packed) % 4:
+        raise InputError("is not base64 (RFC 4648, standard alphabet)", path=("mail",))
+    return base64.b64decode(packed, validate=True)
+
+
+class _Problems:
+    """Runs the readers of a request and keeps every input problem they find."""
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    def run(self, read: Callable[[], T]) -> T | None:
+        try:
+            return read()
+        except InputError as error:
+            self.errors.append(error)
+            return None
+
+    def raise_any(self) -> None:
+        collected = InputError.collect(self.errors)
+        if collected is not None:
+            raise collected
+
+
+def _locale(fields: Mapping[str, Any]) -> str | None:
+    tag = _optional_text(fields, "locale")
+    if tag is None:
+        return None
+    try:
+        return resolve_locale(tag)
+    except InputError as error:
+        raise error.under(("locale",)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInput:
+    """What a request asks for, read and validated; ``locale`` only when given."""
+
+    requested: list[Stay]
+    confirmed: list[Stay]
+    locale: str | None
+    hotel: str | None
+    mail: bytes | None = None
+
+
+def read_request(fields: Mapping[str, Any], *, with_mail: bool) -> CheckInput:
+    """The stays of both sides, the locale (and the mail); every problem at once."""
+    problems = _Problems()
+    timezone = problems.run(lambda: _timezone(fields))
+    until = problems.run(lambda: _until(fields))
+    locale = problems.run(lambda: _locale(fields))
+    requested = problems.run(
+        lambda: _side(fields["requested"], "requested", timezone, until)
+    )
+    confirmed = problems.run(
+        lambda: _side(fields["confirmed"], "confirmed", timezone, until)
+    )
+    mail = problems.run(lambda: _mail(fields)) if with_mail else None
+    problems.raise_any()
+    assert requested is not None
+    assert confirmed is not None
+    # The hotel names the calendar's events; the confirming side knows it best.
+    hotel = confirmed[1] or requested[1]
+    return CheckInput(requested[0], confirmed[0], locale, hotel, mail)
+
+
+def _json(body: Mapping[str, Any], report: Report) -> Response:
+    return _complete(
+        Response(json.dumps(body, ensure_ascii=False), mimetype="application/json"),
+        report,
+    )
+
+
+def _complete(response: Response, report: Report) -> Response:
+    g.complete = report.complete
+    response.headers[COMPLETE_HEADER] = "true" if report.complete else "false"
+    return response
+
+
+@bp.post("/check")
+def check() -> Response:
+    """Compare the requested stays with the confirmed ones; the report and summary."""
+    fields = _fields(parse_body(request.get_data()), CHECK_FIELDS, CHECK_FIELDS[:2])
+    given = read_request(fields, with_mail=False)
+    locale = given.locale or config().default_locale
+    report = diff(given.requested, given.confirmed)
+    return _json(
+        {
+            "complete": report.complete,
+            "locale": locale,
+            "report": report_to_dict(report),
+            "text": render_text(report, locale=locale),
+            "html": render_html(report, locale=locale),
+        },
+        report,
+    )
+
+
+def _mail_locale(message: bytes) -> str:
+    """The first supported language of the mail's Content-Language, else the
+    service's default (the library alone would fall back to English)."""
+    for tag in mail_languages(message):
+        try:
+            return resolve_locale(tag)
+        except InputError:
+            continue
+    return config().default_locale
+
+
+def _inside_mail(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    return path[1:] if path[:1] == ("mail",) else path
+
+
+@bp.post("/attach")
+def attach() -> Response:
+    """Put the summary at the top of the mail; the changed mail (or JSON)."""
+    fields = _fields(parse_body(request.get_data()), ATTACH_FIELDS, ATTACH_REQUIRED)
+    given = read_request(fields, with_mail=True)
+    assert given.mail is not None
+    settings = config()
+    report = diff(given.requested, given.confirmed)
+    locale = given.locale or _mail_locale(given.mail)
+    # The calendar's DTSTAMP is the mail's own Date, so that a retry gives the same
+    # bytes; a mail without a usable Date is stamped with the service's clock.
+    stamp = (
+        None
+        if mail_date(given.mail) is not None
+        else dt.datetime.fromtimestamp(settings.now(), dt.UTC)
+    )
+    try:
+        changed = attach_summary(
+            given.mail,
+            report,
+            locale=locale,
+            attach_calendar=settings.attach_calendar,
+            stamp=stamp,
+            hotel=given.hotel,
+            subject_prefix=settings.subject_prefix,
+            allow_dkim=settings.allow_dkim,
+        )
+    except MailError as error:
+        # The library names MIME parts ("part 1.2") after "mail"; in the request
+        # body they are all inside the one field /mail.
+        raise InputError(
+            [
+                Problem(("mail",), str(Problem(_inside_mail(p.path), p.message)))
+                for p in error.problems
+            ]
+        ) from None
+    wanted = request.accept_mimetypes.best_match(
+        [RFC822, "application/json"], default=RFC822
+    )
+    if wanted == "application/json":
+        response = _json(
+            {
+                "complete": report.complete,
+                "locale": locale,
+                "report": report_to_dict(report),
+                "mail": base64.b64encode(changed).decode("ascii"),
+            },
+            report,
+        )
+    else:
+        response = _complete(Response(changed, mimetype=RFC822), report)
+    response.vary.add("Accept")
+    return response

@@ -1,0 +1,128 @@
+"""A small signed client, to try the webhook: ``python -m webhook.client URL REQ CONF``.
+
+It signs like any Standard Webhooks sender, with the first secret in
+``CONFIRMCHECK_SECRET``, posts ``{"requested": ..., "confirmed": ...}`` (and the
+mail, base64, with ``--mail``) and prints the summary, the changed mail, or with
+``--json`` the whole response. Exit status: 0 everything booked as requested, 1
+something differs, 2 the service refused the request or could not be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import secrets
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from webhook.auth import sign
+from webhook.config import ENV_PREFIX, ConfigError, decode_secret
+
+__all__ = ["main", "request_body", "signed_headers"]
+
+
+def signed_headers(
+    key: bytes, body: bytes, *, msg_id: str | None = None, timestamp: int | None = None
+) -> dict[str, str]:
+    """The Standard Webhooks headers for ``body`` (a fresh id and now by default)."""
+    msg_id = msg_id or "msg_" + secrets.token_urlsafe(16)
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    return {
+        "Content-Type": "application/json",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(key, msg_id, timestamp, body),
+    }
+
+
+def _side(path: str) -> Any:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        return json.loads(data)
+    except ValueError:
+        return data.decode("utf-8")  # an iCalendar file travels as text
+
+
+def request_body(
+    requested: str, confirmed: str, *, mail: str | None, locale: str | None
+) -> bytes:
+    """The JSON body for the files named: stays as JSON, calendars as text."""
+    body: dict[str, Any] = {
+        "requested": _side(requested),
+        "confirmed": _side(confirmed),
+    }
+    if locale:
+        body["locale"] = locale
+    if mail is not None:
+        with open(mail, "rb") as handle:
+            body["mail"] = base64.b64encode(handle.read()).decode("ascii")
+    return json.dumps(body).encode("utf-8")
+
+
+def main(
+    argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> int:
+    """Run the client; see the module docstring for the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m webhook.client",
+        description="Send a signed request to confirmcheck's webhook.",
+    )
+    parser.add_argument("url", help="e.g. http://127.0.0.1:8000/v1/check")
+    parser.add_argument("requested", help="requested stays: JSON or .ics file")
+    parser.add_argument("confirmed", help="confirmed stays: JSON or .ics file")
+    parser.add_argument("--mail", help="an RFC 5322 mail, for /v1/attach")
+    parser.add_argument("--locale", help="language of the summary, e.g. de")
+    parser.add_argument("--json", action="store_true", help="print the whole response")
+    args = parser.parse_args(argv)
+    environ = os.environ if environ is None else environ
+    try:
+        key = decode_secret(environ.get(ENV_PREFIX + "SECRET", "").split()[0])
+    except (IndexError, ConfigError) as error:
+        sys.stderr.write(f"webhook.client: CONFIRMCHECK_SECRET: {error or 'not set'}\n")
+        return 2
+    try:
+        body = request_body(
+            args.requested, args.confirmed, mail=args.mail, locale=args.locale
+        )
+    except OSError as error:
+        sys.stderr.write(f"webhook.client: {error}\n")
+        return 2
+    headers = signed_headers(key, body)
+    if args.mail is not None and not args.json:
+        headers["Accept"] = "message/rfc822"
+    elif args.mail is not None:
+        headers["Accept"] = "application/json"
+    if not args.url.startswith(("http://", "https://")):
+        sys.stderr.write(f"webhook.client: {args.url}: not an http(s) URL\n")
+        return 2
+    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
+        args.url, body, headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            content = response.read()
+            complete = response.headers.get("Confirmcheck-Complete") == "true"
+            kind = response.headers.get_content_type()
+    except urllib.error.HTTPError as error:
+        sys.stderr.write(error.read().decode("utf-8", "replace") + "\n")
+        return 2
+    except OSError as error:
+        sys.stderr.write(f"webhook.client: {args.url}: {error}\n")
+        return 2
+    if args.json or kind != "application/json":
+        sys.stdout.buffer.write(content)
+    else:
+        sys.stdout.write(json.loads(content)["text"])
+    sys.stdout.flush()
+    return 0 if complete else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""The service's settings, read from ``CONFIRMCHECK_*`` environment variables.
+
+The environment is read at the edge only (:func:`webhook.create_app` without a test
+config, and the ``confirmcheck-webhook`` command); everything below receives a
+:class:`Config`. A setting that is missing or malformed stops start-up with a message
+that names the variable: a webhook that silently runs without its secret is worse
+than one that does not run.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from confirmcheck import ConfirmcheckError, resolve_locale
+
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_TOLERANCE_SECONDS",
+    "ENV_PREFIX",
+    "MIN_SECRET_BYTES",
+    "MIN_TOKEN_CHARS",
+    "SETTINGS",
+    "Config",
+    "ConfigError",
+    "config_from_env",
+    "decode_secret",
+    "unknown_variables",
+]
+
+ENV_PREFIX = "CONFIRMCHECK_"
+DEFAULT_TOLERANCE_SECONDS = 300
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+#: A signing key shorter than this is refused; Standard Webhooks asks for 24 to 64.
+MIN_SECRET_BYTES = 16
+MIN_TOKEN_CHARS = 16
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the scheme's prefix, not a secret
+
+#: The service's variables (without the prefix) and what each one sets; serving
+#: variables are read by the ``confirmcheck-webhook`` command (``webhook.serve``).
+SETTINGS: Mapping[str, str] = {
+    "SECRET": "signing secrets (whsec_...), separated by spaces; required",
+    "TOLERANCE_SECONDS": "how far webhook-timestamp may be from now",
+    "MAX_BODY_BYTES": "largest request body accepted",
+    "DEFAULT_LOCALE": "locale of the summary when a request names none",
+    "ATTACH_CALENDAR": "whether /v1/attach adds booking-summary.ics",
+    "SUBJECT_PREFIX": "prefix /v1/attach puts before the mail's subject",
+    "ALLOW_DKIM": "whether /v1/attach changes mails with a DKIM-Signature",
+    "BEARER_TOKEN": "static bearer token accepted instead of a signature",
+    "BIND": "address the command listens on",
+    "WORKERS": "number of gunicorn worker processes",
+    "TIMEOUT_SECONDS": "seconds before gunicorn restarts a silent worker",
+}
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*")
+
+
+class ConfigError(ConfirmcheckError):
+    """Settings the service cannot start with; the message names every variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """What the service needs to know, explicitly, instead of the environment.
+
+    ``keys`` are the raw HMAC keys of the configured ``whsec_`` secrets, tried in
+    order (several for rotation). ``now`` gives the current Unix time; tests pass a
+    fixed clock instead of sleeping.
+    """
+
+    keys: tuple[bytes, ...] = field(repr=False)
+    tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    default_locale: str = "en"
+    attach_calendar: bool = True
+    subject_prefix: str | None = None
+    allow_dkim: bool = False
+    bearer_token: str | None = field(default=None, repr=False)
+    now: Callable[[], float] = field(default=time.time, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.keys:
+            raise ConfigError("at least one signing key is needed")
+        if any(len(key) < MIN_SECRET_BYTES for key in self.keys):
+            raise ConfigError(
+                f"a signing key must have {MIN_SECRET_BYTES} bytes or more"
+            )
+        if self.tolerance_seconds < 1:
+            raise ConfigError("the timestamp tolerance must be at least 1 second")
+        if self.max_body_bytes < 1024:
+            raise ConfigError("the body size limit must be at least 1024 bytes")
+
+
+def decode_secret(text: str) -> bytes:
+    """The HMAC key of a ``whsec_<base64>`` secret, as Standard Webhooks defines it.
+
+    Padding may be left out, as the specification's own client allows; anything
+    but base64 after the prefix is refused rather than skipped.
+    """
+    if not text.startswith(SECRET_PREFIX):
+        raise ConfigError(f"a secret must start with {SECRET_PREFIX}")
+    body = text[len(SECRET_PREFIX) :].rstrip("=")
+    if not _BASE64.fullmatch(body) or len(body) % 4 == 1:
+        raise ConfigError(f"the part after {SECRET_PREFIX} must be base64")
+    try:
+        key = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+    except binascii.Error:  # pragma: no cover - excluded by the pattern above
+        raise ConfigError(f"the part after {SECRET_PREFIX} must be base64") from None
+    if len(key) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"the key has {len(key)} bytes; use {MIN_SECRET_BYTES} or more "
+            "(Standard Webhooks recommends 24 to 64)"
+        )
+    return key
+
+
+def _boolean(text: str) -> bool:
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError("must be true or false (also 1/0, yes/no, on/off)")
+
+
+def _integer(text: str, low: int, high: int) -> int:
+    value = text.strip()
+    if not value.isdigit():
+        raise ConfigError(f"must be a whole number from {low} to {high}")
+    number = int(value)
+    if not low <= number <= high:
+        raise ConfigError(f"must be from {low} to {high}, not {number}")
+    return number
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """``CONFIRMCHECK_*`` variables that are not settings (likely typos)."""
+    return sorted(
+        name
+        for name in environ
+        if name.startswith(ENV_PREFIX) and name[len(ENV_PREFIX) :] not in SETTINGS
+    )
+
+
+def config_from_env(
+    environ: Mapping[str, str],
+    *,
+    now: Callable[[], float] = time.time,
+    keys: tuple[bytes, ...] | None = None,
+) -> Config:
+    """The service's settings from ``environ`` (``CONFIRMCHECK_*`` variables).
+
+    ``keys`` replaces ``CONFIRMCHECK_SECRET`` (the development mode's one-time
+    secret). Raises :class:`ConfigError` listing every bad variable.
+    """
+    problems: list[str] = []
+    values: dict[str, object] = {}
+
+    def read(name: str, convert: Callable[[str], object]) -> None:
+        text = environ.get(ENV_PREFIX + name)
+        if text is None or not text.strip():
+            return
+        try:
+            values[name.lower()] = convert(text)
+        except ConfigError as error:
+            problems.append(f"{ENV_PREFIX}{name}: {error}")
+
+    if keys is None:
+        secrets = environ.get(ENV_PREFIX + "SECRET", "").split()
+        if not secrets:
+            problems.append(
+                f"{ENV_PREFIX}SECRET is not set: give one or more {SECRET_PREFIX} "
+                "secrets separated by spaces (or start `confirmcheck-webhook --dev` "
+                "for a one-time secret on 127.0.0.1)"
+            )
+        found: list[bytes] = []
+        for index, secret in enumerate(secrets, 1):
+            try:
+                found.append(decode_secret(secret))
+            except ConfigError as error:
+                problems.append(f"{ENV_PREFIX}SECRET, secret {index}: {error}")
+        keys = tuple(found)
+
+    read("TOLERANCE_SECONDS", lambda t: _integer(t, 1, 24 * 3600))
+    read("MAX_BODY_BYTES", lambda t: _integer(t, 1024, 1024**3))
+    read("DEFAULT_LOCALE", lambda t: _locale(t.strip()))
+    read("ATTACH_CALENDAR", _boolean)
+    read("SUBJECT_PREFIX", _subject_prefix)
+    read("ALLOW_DKIM", _boolean)
+    read("BEARER_TOKEN", _token)
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return Config(
+        keys=keys,
+        now=now,
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def _locale(tag: str) -> str:
+    try:
+        resolve_locale(tag)
+    except ConfirmcheckError as error:
+        raise ConfigError(str(error)) from None
+    return tag
+
+
+def _subject_prefix(text: str) -> str:
+    # The mail module's own rules, checked once at start-up rather than failing
+    # every request.
+    from confirmcheck.mail import MAX_PREFIX_CHARS
+
+    prefix = text.strip()
+    if not prefix.isprintable():
+        raise ConfigError("must be one line of printable text (no line breaks)")
+    if len(prefix) > MAX_PREFIX_CHARS:
+        raise ConfigError(f"must have at most {MAX_PREFIX_CHARS} characters")
+    return prefix
+
+
+def _token(text: str) -> str:
+    token = text.strip()
+    if len(token) < MIN_TOKEN_CHARS or not token.isascii() or " " in token:
+        raise ConfigError(
+            f"must be {MIN_TOKEN_CHARS} or more ASCII characters without blanks"
+        )
+    return token

@@ -1,0 +1,565 @@
+"""The OpenAPI 3.1 document served at ``GET /openapi.json``.
+
+It is built from the same constants and settings the service runs with (size
+limits, tolerance, whether a bearer token is accepted), and the tests hold it to the
+running app: every route is documented and every documented route exists, and every
+response the tests see validates against the schema documented for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webhook.api import COMPLETE_HEADER, MAX_ENTRIES, MAX_STAYS, RFC822
+from webhook.config import Config
+from webhook.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
+
+__all__ = ["openapi_document"]
+
+JSON = "application/json"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _date(description: str) -> dict[str, Any]:
+    return {"type": "string", "format": "date", "description": description}
+
+
+_TEXT_OR_NULL = {"type": ["string", "null"], "pattern": r"\S"}
+_COUNT = {"type": "integer", "minimum": 1}
+_COUNT_OR_NULL = {"type": ["integer", "null"], "minimum": 1}
+
+
+def _check_properties() -> dict[str, Any]:
+    return {
+        "requested": {
+            **_ref("Stays"),
+            "description": "What the guest asked for.",
+        },
+        "confirmed": {
+            **_ref("Stays"),
+            "description": "What the hotel confirms.",
+        },
+        "locale": {
+            "type": ["string", "null"],
+            "description": "Language of the summary (e.g. en, de, de-AT); "
+            "the service's default locale when left out.",
+        },
+        "timezone": {
+            "type": ["string", "null"],
+            "description": "The hotel's IANA time zone (e.g. Europe/Vienna): "
+            "timed calendar events fall on their local dates there.",
+        },
+        "until": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "Horizon for calendar rules that never end: "
+            "check-ins after it are not read. Without it such a rule is "
+            "refused.",
+        },
+    }
+
+
+def _schemas() -> dict[str, Any]:
+    range_properties: dict[str, Any] = {
+        "stay": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "description": "The requested stay the range belongs to (1-based), or "
+            "null for an unrequested range that belongs to none.",
+        },
+        "check_in": _date("First night of the range."),
+        "check_out": _date("The day after the last night of the range."),
+        "nights": _COUNT,
+        "rooms": _COUNT,
+        "room_type": {"type": ["string", "null"]},
+        "guests": _COUNT_OR_NULL,
+    }
+    different_properties = {
+        **range_properties,
+        "requested_room_type": {"type": ["string", "null"]},
+        "requested_guests": _COUNT_OR_NULL,
+        "differences": {
+            "type": "array",
+            "items": {"enum": ["room_type", "guests"]},
+        },
+    }
+    totals = [
+        "requested_stays",
+        "requested_nights",
+        "requested_room_nights",
+        "booked_room_nights",
+        "booked_differently_room_nights",
+        "not_booked_room_nights",
+        "unrequested_room_nights",
+        "stays_booked",
+        "stays_booked_differently",
+        "stays_partly_booked",
+        "stays_not_booked",
+    ]
+    stay_result = {
+        "stay": _COUNT,
+        "check_in": {"type": "string", "format": "date"},
+        "check_out": {"type": "string", "format": "date"},
+        "nights": _COUNT,
+        "rooms": _COUNT,
+        "room_type": {"type": ["string", "null"]},
+        "guests": _COUNT_OR_NULL,
+        "ref": {"type": ["string", "null"]},
+        "status": {
+            "enum": ["booked", "booked_differently", "partly_booked", "not_booked"]
+        },
+    }
+    return {
+        "Stay": {
+            "type": "object",
+            "description": "One stay: `rooms` rooms for the nights from `check_in` up "
+            "to, not including, `check_out`. With `rrule` it is the first stay of a "
+            "series (RFC 5545 RRULE, bounded by COUNT or UNTIL, no finer than "
+            "DAILY); `exdate` leaves occurrences out, `rdate` adds some. Unknown "
+            "fields are refused. null means the same as leaving a field out, except "
+            "for `rooms`.",
+            "required": ["check_in", "check_out"],
+            "additionalProperties": False,
+            "properties": {
+                "check_in": _date("The first night."),
+                "check_out": _date("The day the guest leaves: after check_in."),
+                "rooms": {**_COUNT, "default": 1},
+                "room_type": {
+                    **_TEXT_OR_NULL,
+                    "description": "Compared without regard to case; leave out for "
+                    "any room type.",
+                },
+                "guests": _COUNT_OR_NULL,
+                "ref": {
+                    **_TEXT_OR_NULL,
+                    "description": "The hotel's or the engine's reference.",
+                },
+                "rrule": {"type": "string", "examples": ["FREQ=WEEKLY;COUNT=20"]},
+                "exdate": {
+                    "type": "array",
+                    "items": {"type": "string", "format": "date"},
+                },
+                "rdate": {
+                    "type": "array",
+                    "items": {"type": "string", "format": "date"},
+                },
+            },
+            "dependentRequired": {"exdate": ["rrule"], "rdate": ["rrule"]},
+        },
+        "StaysFile": {
+            "type": "object",
+            "description": "The stays, as in a confirmcheck stays file.",
+            "required": ["stays"],
+            "additionalProperties": False,
+            "properties": {
+                "stays": {
+                    "type": "array",
+                    "items": _ref("Stay"),
+                    "maxItems": MAX_ENTRIES,
+                },
+                "hotel": {"type": ["string", "null"], "pattern": r"\S"},
+                "timezone": {
+                    "type": ["string", "null"],
+                    "description": "IANA time zone name.",
+                },
+            },
+        },
+        "Stays": {
+            "description": f"One side of a check: at most {MAX_ENTRIES} entries, and "
+            f"at most {MAX_STAYS} stays once series are expanded.",
+            "anyOf": [
+                {"type": "array", "items": _ref("Stay"), "maxItems": MAX_ENTRIES},
+                _ref("StaysFile"),
+                {
+                    "type": "string",
+                    "pattern": r"^\ufeff?\s*(?i:BEGIN:VCALENDAR)",
+                    "description": "An iCalendar (RFC 5545) text: each VEVENT is a "
+                    "stay; rooms, room type, guests and reference from "
+                    "X-CONFIRMCHECK-ROOMS, -ROOM-TYPE, -GUESTS, -REF (see "
+                    "docs/calendar.md).",
+                },
+            ],
+        },
+        "CheckRequest": {
+            "type": "object",
+            "required": ["requested", "confirmed"],
+            "additionalProperties": False,
+            "properties": _check_properties(),
+        },
+        "AttachRequest": {
+            "type": "object",
+            "required": ["requested", "confirmed", "mail"],
+            "additionalProperties": False,
+            "properties": {
+                **_check_properties(),
+                "mail": {
+                    "type": "string",
+                    "contentEncoding": "base64",
+                    "contentMediaType": "message/rfc822",
+                    "description": "The raw RFC 5322 confirmation mail, base64 "
+                    "(line breaks allowed). Without `locale`, the summary is "
+                    "written in the mail's Content-Language when supported, else "
+                    "in the service's default locale.",
+                },
+            },
+        },
+        "AttachResponse": {
+            "type": "object",
+            "required": ["complete", "locale", "report", "mail"],
+            "additionalProperties": False,
+            "properties": {
+                "complete": {"type": "boolean"},
+                "locale": {"type": "string"},
+                "report": _ref("Report"),
+                "mail": {
+                    "type": "string",
+                    "contentEncoding": "base64",
+                    "contentMediaType": "message/rfc822",
+                    "description": "The changed mail, base64.",
+                },
+            },
+        },
+        "CheckResponse": {
+            "type": "object",
+            "required": ["complete", "locale", "report", "text", "html"],
+            "additionalProperties": False,
+            "properties": {
+                "complete": {
+                    "type": "boolean",
+                    "description": "True only when everything is booked as "
+                    "requested and nothing unrequested is booked.",
+                },
+                "locale": {
+                    "type": "string",
+                    "description": "The locale the summary is written in.",
+                },
+                "report": _ref("Report"),
+                "text": {"type": "string", "description": "The summary, plain text."},
+                "html": {
+                    "type": "string",
+                    "description": "The summary, an HTML fragment for a mail.",
+                },
+            },
+        },
+        "Report": {
+            "type": "object",
+            "description": "confirmcheck's report, JSON schema version 1.",
+            "required": [
+                "schema",
+                "complete",
+                "totals",
+                "stays",
+                "not_booked",
+                "booked_differently",
+                "unrequested",
+                "booked",
+            ],
+            "additionalProperties": False,
+            "properties": {
+                "schema": {"const": 1},
+                "complete": {"type": "boolean"},
+                "totals": {
+                    "type": "object",
+                    "required": totals,
+                    "additionalProperties": False,
+                    "properties": {
+                        name: {"type": "integer", "minimum": 0} for name in totals
+                    },
+                },
+                "stays": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": list(stay_result),
+                        "additionalProperties": False,
+                        "properties": stay_result,
+                    },
+                },
+                "not_booked": {"type": "array", "items": _ref("Range")},
+                "booked_differently": {
+                    "type": "array",
+                    "items": _ref("DifferentRange"),
+                },
+                "unrequested": {"type": "array", "items": _ref("Range")},
+                "booked": {"type": "array", "items": _ref("Range")},
+            },
+        },
+        "Range": {
+            "type": "object",
+            "required": list(range_properties),
+            "additionalProperties": False,
+            "properties": range_properties,
+        },
+        "DifferentRange": {
+            "type": "object",
+            "required": list(different_properties),
+            "additionalProperties": False,
+            "properties": different_properties,
+        },
+        "Problem": {
+            "type": "object",
+            "description": "RFC 9457 problem details.",
+            "required": ["type", "title", "status", "detail"],
+            "additionalProperties": False,
+            "properties": {
+                "type": {
+                    "enum": sorted(p.uri for p in PROBLEM_TYPES.values()),
+                    "description": "Identifies the kind of problem (a tag URI, not a "
+                    "page to fetch).",
+                },
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "errors": {
+                    "type": "array",
+                    "description": "Only for invalid-input: each problem and where it "
+                    "is in the request body.",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "required": ["pointer", "detail"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "pointer": {
+                                "type": "string",
+                                "format": "json-pointer",
+                                "description": "RFC 6901 pointer into the request "
+                                "body, e.g. /requested/0/check_out.",
+                            },
+                            "detail": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+        "Health": {
+            "type": "object",
+            "required": ["status"],
+            "additionalProperties": False,
+            "properties": {"status": {"const": "ok"}},
+        },
+    }
+
+
+def _problem(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "description": description,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": _ref("Problem")}},
+    }
+    if headers:
+        out["headers"] = headers
+    return out
+
+
+def _responses(config: Config) -> dict[str, Any]:
+    return {
+        "MalformedRequest": _problem(
+            "The body is not UTF-8 JSON, has a key twice, or uses NaN/Infinity."
+        ),
+        "Unauthenticated": _problem(
+            "Missing or malformed webhook-* headers, a timestamp more than "
+            f"{config.tolerance_seconds} seconds away from the server's clock, no "
+            "matching signature"
+            + (", or a wrong bearer token." if config.bearer_token else "."),
+            {
+                "WWW-Authenticate": {
+                    "description": "The accepted schemes.",
+                    "schema": {"type": "string"},
+                }
+            },
+        ),
+        "TooLarge": _problem(
+            f"The body is larger than {config.max_body_bytes} bytes; refused before "
+            "it is read when Content-Length says so."
+        ),
+        "UnsupportedMediaType": _problem(
+            "The body is not sent as Content-Type: application/json (UTF-8)."
+        ),
+        "InvalidInput": _problem(
+            "The JSON parses but makes no sense: unknown or missing fields, a stay "
+            "that ends before it starts, an unbounded series, a broken calendar, an "
+            "unknown locale or time zone, a mail that is not base64, is signed or "
+            "encrypted or cannot be changed safely. `errors` points at each problem."
+        ),
+        "InternalError": _problem(
+            "A bug in the service; the response says nothing more."
+        ),
+    }
+
+
+def _post(
+    summary: str, description: str, request: str, ok: dict[str, Any], config: Config
+) -> dict[str, Any]:
+    required = config.bearer_token is None
+    signature_help = {
+        "webhook-id": "The message id; the same for retries of the same message.",
+        "webhook-timestamp": "When it was signed: whole seconds since 1970 (UTC), "
+        f"within {config.tolerance_seconds} seconds of the server's clock.",
+        "webhook-signature": "Space-separated `v1,<base64>` HMAC-SHA256 signatures "
+        "of `<webhook-id>.<webhook-timestamp>.<body>` (several for key rotation).",
+    }
+    security: list[dict[str, list[str]]] = [{"standardWebhooks": []}]
+    if config.bearer_token is not None:
+        security.append({"bearerToken": []})
+    return {
+        "summary": summary,
+        "description": description,
+        "security": security,
+        "parameters": [
+            {
+                "name": name,
+                "in": "header",
+                "required": required,
+                "description": text,
+                "schema": {"type": "string"},
+            }
+            for name, text in signature_help.items()
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {JSON: {"schema": _ref(request)}},
+        },
+        "responses": {
+            "200": ok,
+            "400": {"$ref": "#/components/responses/MalformedRequest"},
+            "401": {"$ref": "#/components/responses/Unauthenticated"},
+            "413": {"$ref": "#/components/responses/TooLarge"},
+            "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+            "422": {"$ref": "#/components/responses/InvalidInput"},
+            "500": {"$ref": "#/components/responses/InternalError"},
+        },
+    }
+
+
+_COMPLETE = {
+    COMPLETE_HEADER: {
+        "description": "`true` when everything is booked as requested and nothing "
+        "unrequested is booked, else `false`.",
+        "required": True,
+        "schema": {"enum": ["true", "false"]},
+    }
+}
+
+
+def openapi_document(config: Config) -> dict[str, Any]:
+    """The OpenAPI 3.1 description of the service as configured by ``config``."""
+    schemes: dict[str, Any] = {
+        "standardWebhooks": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "webhook-signature",
+            "description": "Standard Webhooks: the headers webhook-id, "
+            "webhook-timestamp and webhook-signature, signed with a whsec_ secret "
+            "the service is configured with.",
+        }
+    }
+    if config.bearer_token is not None:
+        schemes["bearerToken"] = {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "For senders that cannot sign; used only when a request "
+            "carries none of the webhook-* headers.",
+        }
+    paths: dict[str, Any] = {
+        "/healthz": {
+            "get": {
+                "summary": "Liveness for load balancers",
+                "description": "No authentication; does no work.",
+                "responses": {
+                    "200": {
+                        "description": "The service answers.",
+                        "content": {JSON: {"schema": _ref("Health")}},
+                    }
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "description": "No authentication.",
+                "responses": {
+                    "200": {
+                        "description": "The OpenAPI 3.1 document.",
+                        "content": {JSON: {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        },
+        "/v1/check": {
+            "post": _post(
+                "Compare requested stays with confirmed ones",
+                "Night by night and room by room: what is NOT BOOKED, booked "
+                "differently, booked but not requested, and booked as requested. "
+                "No side effects: a retry gets the same answer.",
+                "CheckRequest",
+                {
+                    "description": "The report and the summary.",
+                    "headers": _COMPLETE,
+                    "content": {JSON: {"schema": _ref("CheckResponse")}},
+                },
+                config,
+            )
+        },
+        "/v1/attach": {
+            "post": _post(
+                "Put the summary at the top of the confirmation mail",
+                "The same comparison as /v1/check; the summary goes at the top of "
+                "every text the guest reads (text/plain and text/html), "
+                + (
+                    "the report's calendar is attached as booking-summary.ics"
+                    if config.attach_calendar
+                    else "no calendar is attached (CONFIRMCHECK_ATTACH_CALENDAR)"
+                )
+                + ", and every other byte of the mail stays as it was. Attaching "
+                "again replaces the earlier summary. Signed or encrypted mail"
+                + ("" if config.allow_dkim else " and mail with a DKIM-Signature")
+                + " is refused (422): attach before signing. The answer is the "
+                "mail itself, or JSON when Accept prefers application/json.",
+                "AttachRequest",
+                {
+                    "description": "The changed mail.",
+                    "headers": {
+                        **_COMPLETE,
+                        "Vary": {
+                            "description": "Accept: the answer depends on it.",
+                            "schema": {"type": "string"},
+                        },
+                    },
+                    "content": {
+                        RFC822: {
+                            "schema": {
+                                "type": "string",
+                                "description": "The raw changed mail (the default).",
+                            }
+                        },
+                        JSON: {"schema": _ref("AttachResponse")},
+                    },
+                },
+                config,
+            )
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "confirmcheck webhook",
+            "version": "1",
+            "description": "Says plainly what a hotel confirmation did NOT book. "
+            "Every error is an RFC 9457 application/problem+json document; an "
+            "unknown path answers 404 and a method a path does not have answers 405 "
+            "(with Allow), both as problem documents too. HEAD is answered for "
+            "every GET route. The service stores nothing and sends nothing: every "
+            "request can be retried safely.",
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "paths": paths,
+        "components": {
+            "schemas": _schemas(),
+            "responses": _responses(config),
+            "securitySchemes": schemes,
+        },
+    }
