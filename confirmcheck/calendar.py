@@ -29,6 +29,7 @@ from confirmcheck.errors import InputError, Path, Problem
 from confirmcheck.stay import MAX_OCCURRENCES, Stay
 
 if TYPE_CHECKING:
+    from confirmcheck.render import Summary
     from confirmcheck.report import Range, Report
 
 # icalendar's components, as this module uses them. Their property values are a
@@ -865,6 +866,7 @@ def report_to_ics(
     stamp: dt.datetime,
     locale: str = "en",
     hotel: str | None = None,
+    summary: Summary | None = None,
 ) -> bytes:
     """The report as an iCalendar file for the guest's calendar (UTF-8, CRLF).
 
@@ -878,6 +880,9 @@ def report_to_ics(
     reference), the range's dates and the hotel, never on stay numbers or the
     outcome: sending the calendar again after a gap was booked replaces the NOT
     BOOKED event instead of adding one.
+
+    ``summary`` is the report's :func:`~confirmcheck.render.summarize` in
+    ``locale``, when the caller has made it already (it is not made twice).
     """
     import icalendar
 
@@ -891,7 +896,12 @@ def report_to_ics(
     catalog = translations(locale)
     _ = catalog.gettext
     _n = catalog.ngettext
-    summary = summarize(report, locale=locale)
+    if summary is None:
+        summary = summarize(report, locale=locale)
+    elif summary.locale != locale:
+        raise InputError(
+            f"is in {summary.locale}, the calendar in {locale}", path=("summary",)
+        )
     sentences = {section.kind: section.items for section in summary.sections}
     stays = {result.stay: result for result in report.stays}
     stamp_utc = stamp.astimezone(dt.UTC)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from confirmcheck.errors import LocaleError
@@ -69,6 +69,10 @@ def translations(locale: str) -> gettext.NullTranslations:
         return gettext.GNUTranslations(handle)
 
 
+# Babel applies a CLDR pattern field by field, which is most of the time a summary
+# takes; a hotel's confirmations keep naming the same few hundred days, so the
+# words for a day are kept (a few years of days in two languages fit).
+@lru_cache(maxsize=8192)
 def format_date(day: dt.date, locale: str) -> str:
     """A date with its weekday, as the language writes it: ``Mon 9 Mar 2026``."""
     from babel.dates import format_date as babel_format_date

@@ -50,13 +50,25 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """What a summary says, before it is laid out as text or HTML."""
+    """What a summary says, before it is laid out as text or HTML.
+
+    Make it once with :func:`summarize` and lay it out as often as needed
+    (``summary.text()``, ``summary.html()``): the words are the costly part.
+    """
 
     locale: str
     complete: bool
     verdict: str
     """The first paragraph: the outcome in one or a few sentences."""
     sections: tuple[Section, ...]
+
+    def text(self, *, width: int = TEXT_WIDTH) -> str:
+        """Laid out as plain text: lines within ``width``, ending in a newline."""
+        return _layout_text(self, width)
+
+    def html(self) -> str:
+        """Laid out as a self-contained HTML fragment for the top of a mail."""
+        return _layout_html(self)
 
 
 class _Words:
@@ -284,7 +296,10 @@ def render_text(
     >>> print(render_text(Report(stays=())), end="")
     No stays were requested and none are booked.
     """
-    summary = summarize(report, locale=locale)
+    return summarize(report, locale=locale).text(width=width)
+
+
+def _layout_text(summary: Summary, width: int) -> str:
     wrap = textwrap.TextWrapper(width=width, break_on_hyphens=False)
     item_wrap = textwrap.TextWrapper(
         width=width,
@@ -319,7 +334,10 @@ _FINE = "#2e7d32"
 
 def render_html(report: Report, *, locale: str = DEFAULT_LOCALE) -> str:
     """The summary as a self-contained HTML fragment for the top of a mail."""
-    summary = summarize(report, locale=locale)
+    return summarize(report, locale=locale).html()
+
+
+def _layout_html(summary: Summary) -> str:
     e = html.escape
     colour = _FINE if summary.complete else _PROBLEM
     parts = [

@@ -79,6 +79,10 @@ def _check_text(value: object, name: str) -> str | None:
     return text
 
 
+def _clean(text: str) -> bool:
+    return bool(text) and not text[0].isspace() and not text[-1].isspace()
+
+
 @dataclass(frozen=True, slots=True, order=False)
 class Stay:
     """One stay: ``rooms`` rooms for the nights ``[check_in, check_out)``.
@@ -99,6 +103,24 @@ class Stay:
     ref: str | None = None
 
     def __post_init__(self) -> None:
+        # The common case, checked in one expression: plain dates, counts and
+        # text already stripped. Anything else takes the path that normalises
+        # and reports every problem.
+        room_type, ref, guests = self.room_type, self.ref, self.guests
+        if (
+            type(self.check_in) is dt.date
+            and type(self.check_out) is dt.date
+            and type(self.rooms) is int
+            and self.rooms >= 1
+            and self.check_out > self.check_in
+            and (guests is None or (type(guests) is int and guests >= 1))
+            and (room_type is None or (type(room_type) is str and _clean(room_type)))
+            and (ref is None or (type(ref) is str and _clean(ref)))
+        ):
+            return
+        self._validate()
+
+    def _validate(self) -> None:
         problems: list[Problem] = []
         checks = (
             ("check_in", lambda: _check_date(self.check_in, "check_in")),

@@ -28,10 +28,9 @@ from confirmcheck import (
     Stay,
     diff,
     parse_stays,
-    render_html,
-    render_text,
     report_to_dict,
     resolve_locale,
+    summarize,
 )
 from confirmcheck.calendar import looks_like_calendar, read_calendar
 from confirmcheck.mail import MailError, attach_summary, mail_date, mail_languages
@@ -344,13 +343,14 @@ def check() -> Response:
     given = read_request(fields, with_mail=False)
     locale = given.locale or config().default_locale
     report = diff(given.requested, given.confirmed)
+    summary = summarize(report, locale=locale)
     return _json(
         {
             "complete": report.complete,
             "locale": locale,
             "report": report_to_dict(report),
-            "text": render_text(report, locale=locale),
-            "html": render_html(report, locale=locale),
+            "text": summary.text(),
+            "html": summary.html(),
         },
         report,
     )

@@ -78,12 +78,13 @@ def attach_summary(
     Raises :class:`MailError` for a mail that cannot be changed safely and
     :class:`~confirmcheck.errors.LocaleError` for an unsupported ``locale``.
     """
-    from confirmcheck.render import render_html, render_text
+    from confirmcheck.render import summarize
 
     if not isinstance(message, bytes | bytearray | memoryview):
         raise TypeError(f"message must be bytes, not {type(message).__name__}")
     data = bytes(message)
     chosen = _pick_locale(data, locale)
+    summary = summarize(report, locale=chosen)
     calendar: bytes | None = None
     if attach_calendar:
         from confirmcheck.calendar import report_to_ics
@@ -95,11 +96,13 @@ def attach_summary(
                 "time the report was made (stamp=) or leave the calendar out",
                 path=("mail",),
             )
-        calendar = report_to_ics(report, stamp=when, locale=chosen, hotel=hotel)
+        calendar = report_to_ics(
+            report, stamp=when, locale=chosen, hotel=hotel, summary=summary
+        )
     return insert_summary(
         data,
-        text=render_text(report, locale=chosen),
-        html=render_html(report, locale=chosen),
+        text=summary.text(),
+        html=summary.html(),
         calendar=calendar,
         complete=report.complete,
         subject_prefix=subject_prefix,
