@@ -850,8 +850,15 @@ def _count(text: str) -> int:
     return int(value)
 
 
+_TEXT_ESCAPE = re.compile(r"\\([\\;,nN])")
+
+
 def _text(text: str) -> str:
-    value = text.strip()
+    # X- properties are TEXT (RFC 5545, 3.8.8.2): "\," is a comma. icalendar
+    # hands them over as written; a value written without escapes stays as it is.
+    value = _TEXT_ESCAPE.sub(
+        lambda m: "\n" if m.group(1) in "nN" else m.group(1), text
+    ).strip()
     if not value:
         raise ValueError("is empty (leave the property out instead)")
     return value
@@ -884,8 +891,6 @@ def report_to_ics(
     ``summary`` is the report's :func:`~confirmcheck.render.summarize` in
     ``locale``, when the caller has made it already (it is not made twice).
     """
-    import icalendar
-
     from confirmcheck.i18n import resolve_locale, translations
     from confirmcheck.render import describe_differences, summarize
     from confirmcheck.report import DifferentRange
@@ -904,15 +909,19 @@ def report_to_ics(
         )
     sentences = {section.kind: section.items for section in summary.sections}
     stays = {result.stay: result for result in report.stays}
+    # A name, not a TEXT blob: surrounding blanks would not survive a reader.
+    hotel = hotel.strip() or None if hotel is not None else None
     stamp_utc = stamp.astimezone(dt.UTC)
 
-    calendar = icalendar.Calendar()
-    calendar.add("PRODID", _PRODID)
-    calendar.add("VERSION", "2.0")
-    calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("METHOD", "PUBLISH")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{_PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ]
     if hotel:
-        calendar.add("X-WR-CALNAME", hotel)
+        lines.append(f"X-WR-CALNAME:{_escape(hotel)}")
 
     def rooms_text(item: Range) -> str:
         details = [
@@ -928,8 +937,9 @@ def report_to_ics(
             )
         return ", ".join(details)
 
-    written: list[tuple[dt.date, int, str, icalendar.Event]] = []
+    written: list[tuple[dt.date, int, str, list[str]]] = []
     uids = _Uids(report, hotel)
+    stamp_text = stamp_utc.strftime("%Y%m%dT%H%M%SZ")
     buckets: tuple[tuple[str, tuple[Range, ...]], ...] = (
         ("booked", report.booked),
         ("booked_differently", report.booked_differently),
@@ -938,12 +948,7 @@ def report_to_ics(
     )
     for rank, (kind, ranges) in enumerate(buckets):
         for index, item in enumerate(ranges):
-            event = icalendar.Event()
             uid = uids.uid(kind, item)
-            event.add("UID", uid)
-            event.add("DTSTAMP", stamp_utc)
-            event.add("DTSTART", item.check_in)
-            event.add("DTEND", item.check_out)
             stay = stays.get(item.stay) if item.stay is not None else None
             if kind == "booked":
                 title = _("Booked: {rooms}").format(rooms=rooms_text(item))
@@ -970,29 +975,84 @@ def report_to_ics(
                     rooms=rooms_text(item)
                 )
                 category = _("BOOKED BUT NOT REQUESTED")
-            event.add("SUMMARY", title)
+            event = [
+                "BEGIN:VEVENT",
+                f"UID:{_escape(uid)}",
+                f"DTSTAMP:{stamp_text}",
+                f"DTSTART;VALUE=DATE:{item.check_in.strftime('%Y%m%d')}",
+                f"DTEND;VALUE=DATE:{item.check_out.strftime('%Y%m%d')}",
+                f"SUMMARY:{_escape(title)}",
+            ]
             sentence = sentences.get(kind, ())
             if index < len(sentence):
-                event.add("DESCRIPTION", sentence[index].replace("\u00a0", " "))
+                description = sentence[index].replace("\u00a0", " ")
+                event.append(f"DESCRIPTION:{_escape(description)}")
             if hotel:
-                event.add("LOCATION", hotel)
-            event.add("CATEGORIES", [category])
-            event.add("TRANSP", "TRANSPARENT" if kind == "not_booked" else "OPAQUE")
+                event.append(f"LOCATION:{_escape(hotel)}")
+            event.append(f"CATEGORIES:{_escape(category)}")
+            event.append(
+                "TRANSP:TRANSPARENT" if kind == "not_booked" else "TRANSP:OPAQUE"
+            )
             if kind != "not_booked":
-                event.add("STATUS", "CONFIRMED")
-            event.add(OUTCOME, OUTCOMES[rank])
+                event.append("STATUS:CONFIRMED")
+            event.append(f"{OUTCOME}:{OUTCOMES[rank]}")
             if item.stay is not None:
-                event.add(STAY_NUMBER, str(item.stay))
-            event.add(ROOMS, str(item.rooms))
+                event.append(f"{STAY_NUMBER}:{item.stay}")
+            event.append(f"{ROOMS}:{item.rooms}")
             if item.room_type is not None:
-                event.add(ROOM_TYPE, item.room_type)
+                event.append(f"{ROOM_TYPE}:{_escape(item.room_type)}")
             if item.guests is not None:
-                event.add(GUESTS, str(item.guests))
+                event.append(f"{GUESTS}:{item.guests}")
+            event.append("END:VEVENT")
             written.append((item.check_in, rank, uid, event))
     for _day, _rank, _uid_text, event in sorted(written, key=lambda w: w[:3]):
-        calendar.add_component(event)
-    ics: bytes = calendar.to_ical()
-    return ics
+        lines.extend(event)
+    lines.append("END:VCALENDAR")
+    return b"".join(_fold(line) + b"\r\n" for line in lines)
+
+
+# The calendar is written line by line rather than built with icalendar: a
+# confirmation mail carries one on every webhook call, and icalendar's generic
+# serialiser took most of that call. Only TEXT values and all-day dates are
+# written, so escaping and folding are all there is to it; the tests read every
+# calendar back with icalendar and compare it value by value.
+def _escape(text: str) -> str:
+    """An RFC 5545 TEXT value: backslash, semicolon, comma and line breaks escaped."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\r", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+_FOLD_AT = 75  # octets per line, not counting the line break (RFC 5545, 3.1)
+
+
+def _fold(line: str) -> bytes:
+    """A content line in UTF-8, folded into lines of at most 75 octets, never
+    inside a character nor between a backslash and the character it escapes."""
+    data = line.encode("utf-8")
+    if len(data) <= _FOLD_AT:
+        return data
+    out: list[bytes] = []
+    start, limit = 0, _FOLD_AT
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+            cut -= 1
+        backslashes = 0
+        while data[cut - 1 - backslashes] == 0x5C and cut - 1 - backslashes > start:
+            backslashes += 1
+        if backslashes % 2:
+            # Keep "\\," together: some clients read a split pair wrongly.
+            cut -= 1
+        out.append(data[start:cut])
+        start, limit = cut, _FOLD_AT - 1  # a continuation line starts with a space
+    out.append(data[start:])
+    return b"\r\n ".join(out)
 
 
 class _Uids:
