@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from confirmcheck import LocaleError, Stay, diff
 from confirmcheck.loading import load_stays
-from confirmcheck.render import render_html, render_text, resolve_locale, summarize
+from confirmcheck.render import (
+    MIN_WIDTH,
+    render_html,
+    render_text,
+    resolve_locale,
+    summarize,
+)
 from confirmcheck.report import Report
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -240,3 +246,45 @@ def test_plurals_follow_the_language() -> None:
     assert render_text(one, locale="de").startswith(
         "NICHT GEBUCHT: 1 von 1 angefragten Aufenthalt."
     )
+
+
+# Words as summaries have them: dates and counts joined by no-break spaces, room
+# types as people typed them; never a word of no-break spaces alone (textwrap's
+# str.strip() would count it as a blank).
+wrap_words = st.text(alphabet="ab\u00a0<&é", min_size=1, max_size=40).filter(str.strip)
+
+
+@given(
+    st.lists(wrap_words, max_size=30).map(" ".join),
+    st.integers(MIN_WIDTH, 90),
+    st.sampled_from([("", ""), ("  - ", "    ")]),
+)
+def test_summaries_are_filled_exactly_as_textwrap_fills_them(
+    text: str, width: int, indents: tuple[str, str]
+) -> None:
+    import textwrap
+
+    from confirmcheck.render import _fill
+
+    first, rest = indents
+    expected = textwrap.fill(
+        text,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+    )
+    assert _fill(text, width, first, rest) == expected
+
+
+def test_runs_of_blanks_in_a_room_type_count_as_one_space() -> None:
+    from confirmcheck.render import _fill
+
+    assert _fill("Superior \t King\n  with balcony", 78) == (
+        "Superior King with balcony"
+    )
+
+
+def test_a_width_too_narrow_for_a_summary_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least 20"):
+        render_text(Report(stays=()), width=MIN_WIDTH - 1)
