@@ -70,6 +70,11 @@ def _content_key(stay: Stay) -> tuple[dt.date, dt.date, str, int, str, int]:
     )
 
 
+def _kind(stay: Stay) -> tuple[str | None, int | None]:
+    """What the matching looks at besides dates: room type (case-folded), guests."""
+    return stay.room_type_key, stay.guests
+
+
 class _Differ:
     def __init__(self, requested: Sequence[Stay], confirmed: Sequence[Stay]) -> None:
         self.requested = requested
@@ -154,6 +159,8 @@ class _Differ:
             starts[confirmed[j].check_in].append((False, j))
             ends[confirmed[j].check_out].append((False, j))
         req_pos = {i: p for p, i in enumerate(req_ids)}
+        req_kind = {i: _kind(requested[i]) for i in req_ids}
+        conf_kind = {j: _kind(confirmed[j]) for j in conf_ids}
         active_req: set[int] = set()
         active_conf: set[int] = set()
         boundaries = sorted(starts.keys() | ends.keys())
@@ -177,7 +184,7 @@ class _Differ:
             confs = [
                 [j, conf_left[j]] for j in sorted(active_conf, key=rank.__getitem__)
             ]
-            for i, j, n, bucket in _match_night(reqs, confs, requested, confirmed):
+            for i, j, n, bucket in _match_night(reqs, confs, req_kind, conf_kind):
                 pieces[i, bucket, j].append((start, end, n))
                 if j >= 0:
                     self.served.setdefault(j, i)
@@ -293,72 +300,74 @@ class _Differ:
 def _match_night(
     reqs: list[list[int]],
     confs: list[list[int]],
-    requested: Sequence[Stay],
-    confirmed: Sequence[Stay],
+    req_kind: dict[int, tuple[str | None, int | None]],
+    conf_kind: dict[int, tuple[str | None, int | None]],
 ) -> list[tuple[int, int, int, int]]:
     """Match one night's requested rooms to its confirmed rooms.
 
     ``reqs`` and ``confs`` are ``[index, rooms left]`` in content order; the rooms
-    left are used up in place. Returns ``(stay index, confirmed index or -1, rooms,
-    bucket)`` for every requested room, met or not.
+    left are used up in place. ``req_kind`` and ``conf_kind`` give each stay's
+    case-folded room type and guests. Returns ``(stay index, confirmed index or -1,
+    rooms, bucket)`` for every requested room, met or not.
     """
     out: list[tuple[int, int, int, int]] = []
 
-    def take(r: list[int], c: list[int], bucket: int) -> None:
-        n = min(r[1], c[1])
-        if n:
-            r[1] -= n
-            c[1] -= n
-            out.append((r[0], c[0], n, bucket))
+    free = sum(c[1] for c in confs)  # confirmed rooms not yet taken
 
-    typed = [r for r in reqs if requested[r[0]].room_type_key is not None]
-    untyped = [r for r in reqs if requested[r[0]].room_type_key is None]
+    def take(r: list[int], candidates: list[list[int]], bucket: int) -> None:
+        # Every candidate in turn, in content order, until r has all its rooms.
+        nonlocal free
+        if not (r[1] and free):
+            return
+        for c in candidates:
+            if c[1]:
+                n = min(r[1], c[1])
+                r[1] -= n
+                c[1] -= n
+                free -= n
+                out.append((r[0], c[0], n, bucket))
+                if not (r[1] and free):
+                    return
 
-    def guests_known(rs: list[list[int]]) -> list[list[int]]:
-        return [r for r in rs if requested[r[0]].guests is not None]
+    # The confirmed rooms by what a request may ask for, each list in content order.
+    by_type_guests: dict[tuple[str | None, int | None], list[list[int]]] = {}
+    by_type: dict[str | None, list[list[int]]] = {}
+    by_guests: dict[int | None, list[list[int]]] = {}
+    for c in confs:
+        kind = conf_kind[c[0]]
+        by_type_guests.setdefault(kind, []).append(c)
+        by_type.setdefault(kind[0], []).append(c)
+        by_guests.setdefault(kind[1], []).append(c)
+    none: list[list[int]] = []
 
-    def guests_unknown(rs: list[list[int]]) -> list[list[int]]:
-        return [r for r in rs if requested[r[0]].guests is None]
+    typed = [r for r in reqs if req_kind[r[0]][0] is not None]
+    untyped = [r for r in reqs if req_kind[r[0]][0] is None]
 
     # 1. Booked as requested; the strictest requests choose first.
-    for r in guests_known(typed):
-        want = requested[r[0]]
-        for c in confs:
-            got = confirmed[c[0]]
-            if got.room_type_key == want.room_type_key and got.guests == want.guests:
-                take(r, c, _BOOKED)
-        for c in confs:
-            got = confirmed[c[0]]
-            if got.room_type_key == want.room_type_key and got.guests is None:
-                take(r, c, _BOOKED)
-    for r in guests_unknown(typed):
-        want = requested[r[0]]
-        for c in confs:
-            if confirmed[c[0]].room_type_key == want.room_type_key:
-                take(r, c, _BOOKED)
-    for r in guests_known(untyped):
-        want = requested[r[0]]
-        for c in confs:
-            if confirmed[c[0]].guests == want.guests:
-                take(r, c, _BOOKED)
-        for c in confs:
-            if confirmed[c[0]].guests is None:
-                take(r, c, _BOOKED)
-    for r in guests_unknown(untyped):
-        for c in confs:
-            take(r, c, _BOOKED)
+    for r in typed:
+        room_type, guests = req_kind[r[0]]
+        if guests is not None:
+            take(r, by_type_guests.get((room_type, guests), none), _BOOKED)
+            take(r, by_type_guests.get((room_type, None), none), _BOOKED)
+    for r in typed:
+        room_type, guests = req_kind[r[0]]
+        if guests is None:
+            take(r, by_type.get(room_type, none), _BOOKED)
+    for r in untyped:
+        guests = req_kind[r[0]][1]
+        if guests is not None:
+            take(r, by_guests.get(guests, none), _BOOKED)
+            take(r, by_guests.get(None, none), _BOOKED)
+    for r in untyped:
+        if req_kind[r[0]][1] is None:
+            take(r, confs, _BOOKED)
     # 2. Booked differently: the right type for other guests, then another type.
     for r in typed:
-        want = requested[r[0]]
-        for c in confs:
-            if confirmed[c[0]].room_type_key == want.room_type_key:
-                take(r, c, _DIFFERENT)
+        take(r, by_type.get(req_kind[r[0]][0], none), _DIFFERENT)
     for r in untyped:
-        for c in confs:
-            take(r, c, _DIFFERENT)
+        take(r, confs, _DIFFERENT)
     for r in typed:
-        for c in confs:
-            take(r, c, _DIFFERENT)
+        take(r, confs, _DIFFERENT)
     # 3. Not booked.
     for r in reqs:
         if r[1]:
