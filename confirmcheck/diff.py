@@ -24,9 +24,11 @@ sweep would do too: such a pair is a "booked as requested" match on every night.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from functools import partial
 from itertools import pairwise
+from typing import TypeVar
 
 from confirmcheck.report import DifferentRange, Range, Report, Status, StayResult
 from confirmcheck.stay import Series, Stay, expand
@@ -41,6 +43,10 @@ _UNREQUESTED = 3
 # What a piece of a requested stay's outcome is keyed by: (bucket, confirmed index).
 # The confirmed index says which room type and guests the booked rooms have.
 _Piece = tuple[dt.date, dt.date, int]
+_R = TypeVar("_R", bound=Range)
+
+# What identical pairs share: dates, room type (case-folded) and guests.
+_JoinKey = tuple[dt.date, dt.date, str | None, int | None]
 
 
 def diff(
@@ -70,6 +76,32 @@ def _content_key(stay: Stay) -> tuple[dt.date, dt.date, str, int, str, int]:
     )
 
 
+def _rooms(stay: Stay) -> int:
+    return stay.rooms
+
+
+def _join_keys(stays: Sequence[Stay]) -> list[_JoinKey]:
+    """What identical pairs share: dates, room type (case-folded) and guests."""
+    out: list[_JoinKey] = []
+    for s in stays:
+        room_type = s.room_type
+        out.append(
+            (
+                s.check_in,
+                s.check_out,
+                None if room_type is None else room_type.casefold(),
+                s.guests,
+            )
+        )
+    return out
+
+
+def _order_in_key(stays: Sequence[Stay], index: int) -> tuple[str, int, int]:
+    """Content order among stays of one join key: the rest of the content key."""
+    stay = stays[index]
+    return stay.ref or "", stay.rooms, index
+
+
 def _kind(stay: Stay) -> tuple[str | None, int | None]:
     """What the matching looks at besides dates: room type (case-folded), guests."""
     return stay.room_type_key, stay.guests
@@ -89,55 +121,80 @@ class _Differ:
 
     def report(self) -> Report:
         requested, confirmed = self.requested, self.confirmed
-        req_order = sorted(
-            range(len(requested)), key=lambda i: (_content_key(requested[i]), i)
-        )
-        conf_order = sorted(
-            range(len(confirmed)), key=lambda j: (_content_key(confirmed[j]), j)
-        )
-        rank = {j: r for r, j in enumerate(conf_order)}
+        served = self.served
+        req_left = list(map(_rooms, requested))
+        conf_left = list(map(_rooms, confirmed))
 
-        # Pass 1: identical pairs, in one hash join.
-        pool: dict[
-            tuple[dt.date, dt.date, str | None, int | None], list[list[int]]
-        ] = {}
-        for j in conf_order:
-            c = confirmed[j]
-            key = (c.check_in, c.check_out, c.room_type_key, c.guests)
-            pool.setdefault(key, []).append([j, c.rooms])
-        conf_left = [c.rooms for c in confirmed]
-        req_left = [s.rooms for s in requested]
-        fast: dict[int, list[tuple[int, int]]] = {}
-        for i in req_order:
-            s = requested[i]
-            entries = pool.get((s.check_in, s.check_out, s.room_type_key, s.guests))
-            if not entries:
+        # Pass 1: identical pairs, in one hash join. Only stays that share a key
+        # compete for the same rooms, so only those are put in content order.
+        req_keys = _join_keys(requested)
+        conf_keys = _join_keys(confirmed)
+        req_count = Counter(req_keys)
+        conf_count = Counter(conf_keys)
+        # For a key given once, its confirmed stay.
+        conf_index = dict(zip(conf_keys, range(len(conf_keys)), strict=True))
+        # match[i]: the one confirmed stay that books all of requested stay i.
+        match = [-1] * len(requested)
+        fast: dict[int, list[tuple[int, int]]] = {}  # anything else pass 1 books
+        shared: dict[_JoinKey, list[int]] = {}  # keys given by several stays
+        for i, key in enumerate(req_keys):
+            j = conf_index.get(key, -1)
+            if j < 0:
                 continue
-            want = req_left[i]
-            taken: list[tuple[int, int]] = []
-            while want and entries:
-                entry = entries[0]
-                n = min(want, entry[1])
-                want -= n
-                entry[1] -= n
-                taken.append((entry[0], n))
-                if not entry[1]:
-                    entries.pop(0)
-            for j, n in taken:
-                conf_left[j] -= n
-                self.served.setdefault(j, i)
-            req_left[i] = want
-            fast[i] = taken
+            if req_count[key] > 1 or conf_count[key] > 1:
+                shared.setdefault(key, []).append(i)
+                continue
+            # The common case: one requested and one confirmed stay with this key.
+            served[j] = i
+            want, have = req_left[i], conf_left[j]
+            if want <= have:
+                match[i] = j
+                req_left[i] = 0
+                conf_left[j] = have - want
+            else:
+                fast[i] = [(j, have)]
+                req_left[i] = want - have
+                conf_left[j] = 0
+        if shared:
+            conf_ids: dict[_JoinKey, list[int]] = {}
+            for j, key in enumerate(conf_keys):
+                if key in shared:
+                    conf_ids.setdefault(key, []).append(j)
+            for key, req_ids in shared.items():
+                # Within a key, content order is (ref, rooms, position).
+                entries = [
+                    [j, conf_left[j]]
+                    for j in sorted(
+                        conf_ids[key], key=partial(_order_in_key, confirmed)
+                    )
+                ]
+                for i in sorted(req_ids, key=partial(_order_in_key, requested)):
+                    if not entries:
+                        break
+                    want = req_left[i]
+                    taken: list[tuple[int, int]] = []
+                    while want and entries:
+                        entry = entries[0]
+                        n = min(want, entry[1])
+                        want -= n
+                        entry[1] -= n
+                        taken.append((entry[0], n))
+                        if not entry[1]:
+                            entries.pop(0)
+                    for j, n in taken:
+                        conf_left[j] -= n
+                        served.setdefault(j, i)
+                    req_left[i] = want
+                    fast[i] = taken
 
         # Pass 2: the rest, night by night over the segments between boundaries.
-        self._sweep(
-            [i for i in req_order if req_left[i]],
-            [j for j in conf_order if conf_left[j]],
-            req_left,
-            conf_left,
-            rank,
-        )
-        return self._build(fast)
+        req_rest = [i for i in range(len(requested)) if req_left[i]]
+        conf_rest = [j for j in range(len(confirmed)) if conf_left[j]]
+        req_rest.sort(key=lambda i: (_content_key(requested[i]), i))
+        conf_rest.sort(key=lambda j: (_content_key(confirmed[j]), j))
+        rank = {j: r for r, j in enumerate(conf_rest)}
+        self._sweep(req_rest, conf_rest, req_left, conf_left, rank)
+        return self._build(match, fast)
 
     def _sweep(
         self,
@@ -192,13 +249,10 @@ class _Differ:
                 if n:
                     unrequested[j].append((start, end, n))
 
-    def _build(self, fast: dict[int, list[tuple[int, int]]]) -> Report:
+    def _build(
+        self, match: list[int], fast: dict[int, list[tuple[int, int]]]
+    ) -> Report:
         requested, confirmed = self.requested, self.confirmed
-        for i, taken in fast.items():
-            s = requested[i]
-            for j, n in taken:
-                self.pieces[i, _BOOKED, j].append((s.check_in, s.check_out, n))
-
         by_stay: defaultdict[int, list[tuple[int, int, list[_Piece]]]] = defaultdict(
             list
         )
@@ -211,8 +265,35 @@ class _Differ:
         stays: list[StayResult] = []
         for i, s in enumerate(requested):
             number = i + 1
+            j = match[i]
+            if j >= 0:
+                # The common case: one identical confirmed stay books all of it.
+                c = confirmed[j]
+                booked.append(
+                    Range(
+                        number, s.check_in, s.check_out, s.rooms, c.room_type, c.guests
+                    )
+                )
+                stays.append(
+                    StayResult(
+                        number,
+                        s.check_in,
+                        s.check_out,
+                        s.rooms,
+                        s.room_type,
+                        s.guests,
+                        s.ref,
+                        Status.BOOKED,
+                    )
+                )
+                continue
             # Merge pieces with equal outcome: same bucket and same booked rooms.
             outcomes: dict[tuple[int, str | None, int | None], list[_Piece]] = {}
+            for j, n in fast.get(i, ()):
+                c = confirmed[j]
+                outcomes.setdefault((_BOOKED, c.room_type, c.guests), []).append(
+                    (s.check_in, s.check_out, n)
+                )
             for bucket, j, found in by_stay.get(i, ()):
                 if j >= 0:
                     c = confirmed[j]
@@ -220,6 +301,9 @@ class _Differ:
                 else:
                     key = (bucket, s.room_type, s.guests)
                 outcomes.setdefault(key, []).extend(found)
+            # This stay's ranges are sorted by date here, so that every list ends up
+            # sorted by (stay, check_in) without a sort of the whole list.
+            marks = (len(booked), len(different), len(not_booked))
             room_nights = [0, 0, 0]
             for (bucket, room_type, guests), found in sorted(
                 outcomes.items(),
@@ -246,6 +330,9 @@ class _Differ:
                         not_booked.append(
                             Range(number, start, end, n, s.room_type, s.guests)
                         )
+            _sort_from(booked, marks[0])
+            _sort_from(different, marks[1])
+            _sort_from(not_booked, marks[2])
             if room_nights[_NOT_BOOKED] == s.room_nights:
                 status = Status.NOT_BOOKED
             elif room_nights[_NOT_BOOKED]:
@@ -287,14 +374,23 @@ class _Differ:
                 r.guests or 0,
             )
         )
-        sort_key = lambda r: (r.stay, r.check_in)  # noqa: E731
         return Report(
             stays=tuple(stays),
-            booked=tuple(sorted(booked, key=sort_key)),
-            booked_differently=tuple(sorted(different, key=sort_key)),
-            not_booked=tuple(sorted(not_booked, key=sort_key)),
+            booked=tuple(booked),
+            booked_differently=tuple(different),
+            not_booked=tuple(not_booked),
             unrequested=tuple(unrequested),
         )
+
+
+def _check_in(item: Range) -> dt.date:
+    return item.check_in
+
+
+def _sort_from(ranges: list[_R], mark: int) -> None:
+    """Sort ``ranges[mark:]`` (one stay's ranges) by date, keeping ties in order."""
+    if len(ranges) - mark > 1:
+        ranges[mark:] = sorted(ranges[mark:], key=_check_in)
 
 
 def _match_night(
