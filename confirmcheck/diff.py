@@ -30,7 +30,15 @@ from functools import partial
 from itertools import pairwise
 from typing import TypeVar
 
-from confirmcheck.report import DifferentRange, Range, Report, Status, StayResult
+from confirmcheck.report import (
+    DifferentRange,
+    Range,
+    Report,
+    Status,
+    StayResult,
+    new_range,
+    new_stay_result,
+)
 from confirmcheck.stay import Series, Stay, expand
 
 __all__ = ["diff"]
@@ -270,12 +278,12 @@ class _Differ:
                 # The common case: one identical confirmed stay books all of it.
                 c = confirmed[j]
                 booked.append(
-                    Range(
+                    new_range(
                         number, s.check_in, s.check_out, s.rooms, c.room_type, c.guests
                     )
                 )
                 stays.append(
-                    StayResult(
+                    new_stay_result(
                         number,
                         s.check_in,
                         s.check_out,
@@ -312,7 +320,9 @@ class _Differ:
                 for start, end, n in _coalesce(found):
                     room_nights[bucket] += (end - start).days * n
                     if bucket == _BOOKED:
-                        booked.append(Range(number, start, end, n, room_type, guests))
+                        booked.append(
+                            new_range(number, start, end, n, room_type, guests)
+                        )
                     elif bucket == _DIFFERENT:
                         different.append(
                             DifferentRange(
@@ -328,7 +338,7 @@ class _Differ:
                         )
                     else:
                         not_booked.append(
-                            Range(number, start, end, n, s.room_type, s.guests)
+                            new_range(number, start, end, n, s.room_type, s.guests)
                         )
             _sort_from(booked, marks[0])
             _sort_from(different, marks[1])
@@ -342,7 +352,7 @@ class _Differ:
             else:
                 status = Status.BOOKED
             stays.append(
-                StayResult(
+                new_stay_result(
                     number,
                     s.check_in,
                     s.check_out,
@@ -361,7 +371,7 @@ class _Differ:
             stay = None if served is None else served + 1
             extra.setdefault((stay, c.room_type, c.guests), []).extend(found)
         unrequested = [
-            Range(stay, start, end, n, room_type, guests)
+            new_range(stay, start, end, n, room_type, guests)
             for (stay, room_type, guests), found in extra.items()
             for start, end, n in _coalesce(found)
         ]
