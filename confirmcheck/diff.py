@@ -123,9 +123,9 @@ class _Differ:
         # index or -1); summed per night and coalesced at the end.
         self.pieces: defaultdict[tuple[int, int, int], list[_Piece]] = defaultdict(list)
         self.unrequested: defaultdict[int, list[_Piece]] = defaultdict(list)
-        # Which requested stay each confirmed stay served first (by number), so an
-        # extra night can say which stay it extends.
-        self.served: dict[int, int] = {}
+        # Which requested stay (index) each confirmed stay served first, or -1, so
+        # an extra night can say which stay it extends.
+        self.served = [-1] * len(confirmed)
 
     def report(self) -> Report:
         requested, confirmed = self.requested, self.confirmed
@@ -133,50 +133,50 @@ class _Differ:
         req_left = list(map(_rooms, requested))
         conf_left = list(map(_rooms, confirmed))
 
-        # Pass 1: identical pairs, in one hash join. Only stays that share a key
-        # compete for the same rooms, so only those are put in content order.
-        req_keys = _join_keys(requested)
-        conf_keys = _join_keys(confirmed)
-        req_count = Counter(req_keys)
-        conf_count = Counter(conf_keys)
-        # For a key given once, its confirmed stay.
-        conf_index = dict(zip(conf_keys, range(len(conf_keys)), strict=True))
+        # Pass 1: identical pairs, in one hash join. Each join key is named by the
+        # first confirmed stay that has it. Only stays that share a key compete for
+        # the same rooms, so only those are put in content order.
+        first: dict[_JoinKey, int] = {}
+        conf_group = [
+            first.setdefault(key, j) for j, key in enumerate(_join_keys(confirmed))
+        ]
+        req_group = list(map(first.get, _join_keys(requested)))
+        conf_count = Counter(conf_group)
+        req_count = Counter(req_group)
         # match[i]: the one confirmed stay that books all of requested stay i.
         match = [-1] * len(requested)
         fast: dict[int, list[tuple[int, int]]] = {}  # anything else pass 1 books
-        shared: dict[_JoinKey, list[int]] = {}  # keys given by several stays
-        for i, key in enumerate(req_keys):
-            j = conf_index.get(key, -1)
-            if j < 0:
+        shared: dict[int, list[int]] = {}  # keys given by several stays
+        for i, g in enumerate(req_group):
+            if g is None:
                 continue
-            if req_count[key] > 1 or conf_count[key] > 1:
-                shared.setdefault(key, []).append(i)
+            if req_count[g] > 1 or conf_count[g] > 1:
+                shared.setdefault(g, []).append(i)
                 continue
             # The common case: one requested and one confirmed stay with this key.
-            served[j] = i
-            want, have = req_left[i], conf_left[j]
+            served[g] = i
+            want, have = req_left[i], conf_left[g]
             if want <= have:
-                match[i] = j
+                match[i] = g
                 req_left[i] = 0
-                conf_left[j] = have - want
+                conf_left[g] = have - want
             else:
-                fast[i] = [(j, have)]
+                fast[i] = [(g, have)]
                 req_left[i] = want - have
-                conf_left[j] = 0
+                conf_left[g] = 0
         if shared:
-            conf_ids: dict[_JoinKey, list[int]] = {}
-            for j, key in enumerate(conf_keys):
-                if key in shared:
-                    conf_ids.setdefault(key, []).append(j)
-            for key, req_ids in shared.items():
-                # Within a key, content order is (ref, rooms, position).
+            conf_ids: dict[int, list[int]] = {}
+            for j, g in enumerate(conf_group):
+                if g in shared:
+                    conf_ids.setdefault(g, []).append(j)
+            # Within a key, content order is (ref, rooms, position).
+            req_order = partial(_order_in_key, requested)
+            conf_order = partial(_order_in_key, confirmed)
+            for g, req_ids in shared.items():
                 entries = [
-                    [j, conf_left[j]]
-                    for j in sorted(
-                        conf_ids[key], key=partial(_order_in_key, confirmed)
-                    )
+                    [j, conf_left[j]] for j in sorted(conf_ids[g], key=conf_order)
                 ]
-                for i in sorted(req_ids, key=partial(_order_in_key, requested)):
+                for i in sorted(req_ids, key=req_order):
                     if not entries:
                         break
                     want = req_left[i]
@@ -191,9 +191,13 @@ class _Differ:
                             entries.pop(0)
                     for j, n in taken:
                         conf_left[j] -= n
-                        served.setdefault(j, i)
+                        if served[j] < 0:
+                            served[j] = i
                     req_left[i] = want
-                    fast[i] = taken
+                    if want or len(taken) > 1:
+                        fast[i] = taken
+                    else:
+                        match[i] = taken[0][0]
 
         # Pass 2: the rest, night by night over the segments between boundaries.
         req_rest = [i for i in range(len(requested)) if req_left[i]]
@@ -229,7 +233,7 @@ class _Differ:
         active_req: set[int] = set()
         active_conf: set[int] = set()
         boundaries = sorted(starts.keys() | ends.keys())
-        pieces, unrequested = self.pieces, self.unrequested
+        pieces, unrequested, served = self.pieces, self.unrequested, self.served
         for start, end in pairwise(boundaries):
             for is_req, k in ends.get(start, ()):
                 (active_req if is_req else active_conf).discard(k)
@@ -251,8 +255,8 @@ class _Differ:
             ]
             for i, j, n, bucket in _match_night(reqs, confs, req_kind, conf_kind):
                 pieces[i, bucket, j].append((start, end, n))
-                if j >= 0:
-                    self.served.setdefault(j, i)
+                if j >= 0 and served[j] < 0:
+                    served[j] = i
             for j, n in confs:
                 if n:
                     unrequested[j].append((start, end, n))
@@ -364,11 +368,11 @@ class _Differ:
                 )
             )
 
+        served = self.served
         extra: dict[tuple[int | None, str | None, int | None], list[_Piece]] = {}
         for j, found in self.unrequested.items():
             c = confirmed[j]
-            served = self.served.get(j)
-            stay = None if served is None else served + 1
+            stay = None if served[j] < 0 else served[j] + 1
             extra.setdefault((stay, c.room_type, c.guests), []).extend(found)
         unrequested = [
             new_range(stay, start, end, n, room_type, guests)
