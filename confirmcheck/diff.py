@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import partial
 from itertools import pairwise
+from operator import attrgetter
 from typing import TypeVar
 
 from confirmcheck.report import (
@@ -52,6 +53,7 @@ _UNREQUESTED = 3
 # The confirmed index says which room type and guests the booked rooms have.
 _Piece = tuple[dt.date, dt.date, int]
 _R = TypeVar("_R", bound=Range)
+_ROOMS = attrgetter("rooms")
 
 # What identical pairs share: dates, room type (case-folded) and guests.
 _JoinKey = tuple[dt.date, dt.date, str | None, int | None]
@@ -84,26 +86,6 @@ def _content_key(stay: Stay) -> tuple[dt.date, dt.date, str, int, str, int]:
     )
 
 
-def _rooms(stay: Stay) -> int:
-    return stay.rooms
-
-
-def _join_keys(stays: Sequence[Stay]) -> list[_JoinKey]:
-    """What identical pairs share: dates, room type (case-folded) and guests."""
-    out: list[_JoinKey] = []
-    for s in stays:
-        room_type = s.room_type
-        out.append(
-            (
-                s.check_in,
-                s.check_out,
-                None if room_type is None else room_type.casefold(),
-                s.guests,
-            )
-        )
-    return out
-
-
 def _order_in_key(stays: Sequence[Stay], index: int) -> tuple[str, int, int]:
     """Content order among stays of one join key: the rest of the content key."""
     stay = stays[index]
@@ -130,17 +112,39 @@ class _Differ:
     def report(self) -> Report:
         requested, confirmed = self.requested, self.confirmed
         served = self.served
-        req_left = list(map(_rooms, requested))
-        conf_left = list(map(_rooms, confirmed))
+        req_left = list(map(_ROOMS, requested))
+        conf_left = list(map(_ROOMS, confirmed))
 
         # Pass 1: identical pairs, in one hash join. Each join key is named by the
         # first confirmed stay that has it. Only stays that share a key compete for
         # the same rooms, so only those are put in content order.
+        # The join key is (check_in, check_out, case-folded room type, guests); it
+        # is written out twice below, as building it in a function costs a call
+        # per stay.
         first: dict[_JoinKey, int] = {}
         conf_group = [
-            first.setdefault(key, j) for j, key in enumerate(_join_keys(confirmed))
+            first.setdefault(
+                (
+                    c.check_in,
+                    c.check_out,
+                    None if (t := c.room_type) is None else t.casefold(),
+                    c.guests,
+                ),
+                j,
+            )
+            for j, c in enumerate(confirmed)
         ]
-        req_group = list(map(first.get, _join_keys(requested)))
+        req_group = [
+            first.get(
+                (
+                    s.check_in,
+                    s.check_out,
+                    None if (t := s.room_type) is None else t.casefold(),
+                    s.guests,
+                )
+            )
+            for s in requested
+        ]
         conf_count = Counter(conf_group)
         req_count = Counter(req_group)
         # match[i]: the one confirmed stay that books all of requested stay i.
@@ -275,6 +279,7 @@ class _Differ:
         different: list[DifferentRange] = []
         not_booked: list[Range] = []
         stays: list[StayResult] = []
+        booked_as_requested = Status.BOOKED
         for i, s in enumerate(requested):
             number = i + 1
             j = match[i]
@@ -295,7 +300,7 @@ class _Differ:
                         s.room_type,
                         s.guests,
                         s.ref,
-                        Status.BOOKED,
+                        booked_as_requested,
                     )
                 )
                 continue
