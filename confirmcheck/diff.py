@@ -27,7 +27,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import partial
-from itertools import pairwise
+from itertools import compress, pairwise
 from operator import attrgetter
 from typing import TypeVar
 
@@ -204,8 +204,8 @@ class _Differ:
                         match[i] = taken[0][0]
 
         # Pass 2: the rest, night by night over the segments between boundaries.
-        req_rest = [i for i in range(len(requested)) if req_left[i]]
-        conf_rest = [j for j in range(len(confirmed)) if conf_left[j]]
+        req_rest = list(compress(range(len(requested)), req_left))
+        conf_rest = list(compress(range(len(confirmed)), conf_left))
         req_rest.sort(key=lambda i: (_content_key(requested[i]), i))
         conf_rest.sort(key=lambda j: (_content_key(confirmed[j]), j))
         rank = {j: r for r, j in enumerate(conf_rest)}
@@ -280,12 +280,11 @@ class _Differ:
         not_booked: list[Range] = []
         stays: list[StayResult] = []
         booked_as_requested = Status.BOOKED
-        for i, s in enumerate(requested):
+        for i, (s, whole) in enumerate(zip(requested, match, strict=True)):
             number = i + 1
-            j = match[i]
-            if j >= 0:
+            if whole >= 0:
                 # The common case: one identical confirmed stay books all of it.
-                c = confirmed[j]
+                c = confirmed[whole]
                 booked.append(
                     new_range(
                         number, s.check_in, s.check_out, s.rooms, c.room_type, c.guests
