@@ -12,7 +12,7 @@ horizon, X-CONFIRMCHECK properties, building the stays).
     uv run python benchmarks/bench_calendar.py --quick  # 5 rounds
 
 Each figure is the best of its rounds (the least disturbed by the machine).
-Exits with status 1 if the budget is exceeded.
+Prints whether the budget is kept; timings never fail the script.
 """
 
 from __future__ import annotations
@@ -137,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
             f"  diff of {WEEKS} against {WEEKS - 1} stays"
             f"      {checking * 1000:8.2f} ms"
         )
-    return 1 if failed else 0
+    # Timings never fail the script (benchmarks/README.md): the verdict is printed.
+    print(f"\nverdict: {'over budget' if failed else 'within budget'}")
+    return 0
 
 
 if __name__ == "__main__":
