@@ -59,6 +59,13 @@ _Pieces = _Piece | list[_Piece]
 _R = TypeVar("_R", bound=Range)
 _ROOMS = attrgetter("rooms")
 
+# Content order, which breaks ties by the stays' contents and never by the input
+# order: check-in, check-out, case-folded room type, guests, ref, rooms, then the
+# room type as given ("Double" and "double" match alike, but are reported as
+# given, so the input order must not decide between them either), then the index.
+# _Order is a stay's place among the stays with its check-in: all of that but the
+# check-in ("" and 0 for None).
+_Order = tuple[dt.date, str, int, str, int, str, int]
 # What a requested stay's rooms got: (bucket, room type, guests).
 _Outcome = tuple[int, str | None, int | None]
 _K = TypeVar("_K")
@@ -81,20 +88,6 @@ def diff(
     4
     """
     return _Differ(expand(requested), expand(confirmed)).report()
-
-
-def _content_key(stay: Stay) -> tuple[dt.date, dt.date, str, int, str, int, str]:
-    return (
-        stay.check_in,
-        stay.check_out,
-        stay.room_type_key or "",
-        stay.guests or 0,
-        stay.ref or "",
-        stay.rooms,
-        # Last: "Double" and "double" match alike, but they are reported as given,
-        # so the input order must not decide between them either.
-        stay.room_type or "",
-    )
 
 
 def _order_in_key(stays: Sequence[Stay], index: int) -> tuple[str, int, str, int]:
@@ -159,8 +152,14 @@ class _Differ:
             )
             for s in requested
         ]
-        conf_count = Counter(conf_group)
-        req_count = Counter(req_group)
+        # Keys that several stays give (of one side or the other); counted only
+        # when there are any, which for most inputs there are not.
+        multi: set[int | None] = set()
+        if len(first) < len(conf_group) - conf_group.count(None):
+            multi.update(g for g, n in Counter(conf_group).items() if n > 1)
+        keyed = len(req_group) - req_group.count(None)
+        if len(set(req_group)) - (keyed < len(req_group)) < keyed:
+            multi.update(g for g, n in Counter(req_group).items() if n > 1)
         # match[i]: the one confirmed stay that books all of requested stay i.
         match = [-1] * len(requested)
         fast: dict[int, list[tuple[int, int]]] = {}  # anything else pass 1 books
@@ -168,7 +167,7 @@ class _Differ:
         for i, g in enumerate(req_group):
             if g is None:
                 continue
-            if req_count[g] > 1 or conf_count[g] > 1:
+            if g in multi:
                 shared.setdefault(g, []).append(i)
                 continue
             # The common case: one requested and one confirmed stay with this key.
@@ -220,8 +219,6 @@ class _Differ:
         # Pass 2: the rest, night by night over the segments between boundaries.
         req_rest = list(compress(range(len(requested)), req_left))
         conf_rest = list(compress(range(len(confirmed)), conf_left))
-        req_rest.sort(key=lambda i: (_content_key(requested[i]), i))
-        conf_rest.sort(key=lambda j: (_content_key(confirmed[j]), j))
         self._sweep(req_rest, conf_rest, req_left, conf_left)
         return self._build(match, fast)
 
@@ -234,21 +231,33 @@ class _Differ:
     ) -> None:
         """Match the rest night by night, over the segments between boundaries.
 
-        ``req_ids`` and ``conf_ids`` are in content order, which begins with the
-        check-in: stays that start at a boundary come after every stay already
-        running, so appending them keeps each running list in content order. The
-        lists are kept from segment to segment rather than built and sorted anew.
+        The stays that start at a boundary are put in content order, which
+        begins with the check-in: they come after every stay already running, so
+        appending them keeps each running list in content order. The lists are
+        kept from segment to segment rather than built and sorted anew.
 
         How one segment is matched (best outcome first, strictest requests first,
         as the module docstring says): each request takes rooms from the running
         confirmed stays of one list after another, each list in content order.
         """
-        if not req_ids and not conf_ids:
-            return
         requested, confirmed = self.requested, self.confirmed
         outcomes, unrequested, served = self.outcomes, self.unrequested, self.served
-        req_pos = {i: p for p, i in enumerate(req_ids)}
-
+        if not conf_ids or not req_ids:
+            # Nothing to match: every room left is not booked, or unrequested, on
+            # every night of its stay (as the segments would add up to).
+            for i in req_ids:
+                s = requested[i]
+                outcomes[i] = {
+                    (_NOT_BOOKED, s.room_type, s.guests): (
+                        s.check_in,
+                        s.check_out,
+                        req_left[i],
+                    )
+                }
+            for j in conf_ids:
+                c = confirmed[j]
+                unrequested[j] = (c.check_in, c.check_out, conf_left[j])
+            return
         # Running requests by how they choose: typed with guests, typed, untyped
         # with guests, untyped; each list in content order.
         typed_guests: list[int] = []
@@ -261,19 +270,34 @@ class _Differ:
         by_guests: dict[int | None, list[int]] = {}
         every: list[int] = []
 
-        req_starts: defaultdict[dt.date, list[int]] = defaultdict(list)
+        # The stays by check-in, each group in content order (sorted below); as
+        # content order begins with the check-in, that is all the sorting needed.
+        req_starts: dict[dt.date, list[_Order]] = {}
         req_ends: defaultdict[dt.date, list[int]] = defaultdict(list)
-        conf_starts: defaultdict[dt.date, list[int]] = defaultdict(list)
+        conf_starts: dict[dt.date, list[_Order]] = {}
         conf_ends: defaultdict[dt.date, list[int]] = defaultdict(list)
         req_kind: dict[int, tuple[str | None, int | None]] = {}
         req_home: dict[int, list[int]] = {}
         not_booked: dict[int, _Outcome] = {}
         for i in req_ids:
             s = requested[i]
-            req_starts[s.check_in].append(i)
-            req_ends[s.check_out].append(i)
             room_type = None if (t := s.room_type) is None else t.casefold()
             guests = s.guests
+            # Content order after the check-in (see _Order).
+            at = (
+                s.check_out,
+                room_type or "",
+                guests or 0,
+                s.ref or "",
+                s.rooms,
+                t or "",
+                i,
+            )
+            if (same_day := req_starts.get(s.check_in)) is None:
+                req_starts[s.check_in] = [at]
+            else:
+                same_day.append(at)
+            req_ends[s.check_out].append(i)
             req_kind[i] = (room_type, guests)
             if room_type is None:
                 req_home[i] = untyped if guests is None else untyped_guests
@@ -286,10 +310,22 @@ class _Differ:
         as_different: dict[int, _Outcome] = {}
         for j in conf_ids:
             c = confirmed[j]
-            conf_starts[c.check_in].append(j)
-            conf_ends[c.check_out].append(j)
             room_type = None if (t := c.room_type) is None else t.casefold()
             guests = c.guests
+            at = (
+                c.check_out,
+                room_type or "",
+                guests or 0,
+                c.ref or "",
+                c.rooms,
+                t or "",
+                j,
+            )
+            if (same_day := conf_starts.get(c.check_in)) is None:
+                conf_starts[c.check_in] = [at]
+            else:
+                same_day.append(at)
+            conf_ends[c.check_out].append(j)
             conf_kind[j] = (room_type, guests)
             by_type_guests.setdefault((room_type, guests), [])
             by_type.setdefault(room_type, [])
@@ -299,6 +335,13 @@ class _Differ:
         boundaries = sorted(
             req_starts.keys() | req_ends.keys() | conf_starts.keys() | conf_ends.keys()
         )
+        req_order = {day: _in_order(ats) for day, ats in req_starts.items()}
+        conf_order = {day: _in_order(ats) for day, ats in conf_starts.items()}
+        # Where each request comes in content order.
+        req_pos: dict[int, int] = {}
+        for day in boundaries:
+            for i in req_order.get(day, ()):
+                req_pos[i] = len(req_pos)
 
         # The state of one segment, read by take().
         start = end = boundaries[0]
@@ -366,14 +409,14 @@ class _Differ:
             for i in req_ends.get(start, ()):
                 req_home[i].remove(i)
                 running -= 1
-            for j in conf_starts.get(start, ()):
+            for j in conf_order.get(start, ()):
                 room_type, guests = kind = conf_kind[j]
                 by_type_guests[kind].append(j)
                 by_type[room_type].append(j)
                 by_guests[guests].append(j)
                 every.append(j)
                 total += conf_left[j]
-            for i in req_starts.get(start, ()):
+            for i in req_order.get(start, ()):
                 req_home[i].append(i)
                 running += 1
 
@@ -599,6 +642,13 @@ def _sort_from(ranges: list[_R], mark: int) -> None:
     """Sort ``ranges[mark:]`` (one stay's ranges) by date, keeping ties in order."""
     if len(ranges) - mark > 1:
         ranges[mark:] = sorted(ranges[mark:], key=_check_in)
+
+
+def _in_order(group: list[_Order]) -> list[int]:
+    """The indices of one check-in's stays, in content order."""
+    if len(group) > 1:
+        group.sort()
+    return [order[6] for order in group]
 
 
 def _add(
