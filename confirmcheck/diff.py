@@ -51,11 +51,24 @@ _DIFFERENT = 1
 _NOT_BOOKED = 2
 _UNREQUESTED = 3
 
-# What a piece of a requested stay's outcome is keyed by: (bucket, confirmed index).
-# The confirmed index says which room type and guests the booked rooms have.
+# A piece of an outcome: the nights [start, end) with this many rooms.
 _Piece = tuple[dt.date, dt.date, int]
+# One piece or several: a single piece is kept as it is, which spares a list (and
+# the garbage collector an object to look at) for most stays.
+_Pieces = _Piece | list[_Piece]
 _R = TypeVar("_R", bound=Range)
 _ROOMS = attrgetter("rooms")
+
+# Content order, which breaks ties by the stays' contents and never by the input
+# order: check-in, check-out, case-folded room type, guests, ref, rooms, then the
+# room type as given ("Double" and "double" match alike, but are reported as
+# given, so the input order must not decide between them either), then the index.
+# _Order is a stay's place among the stays with its check-in: all of that but the
+# check-in ("" and 0 for None).
+_Order = tuple[dt.date, str, int, str, int, str, int]
+# What a requested stay's rooms got: (bucket, room type, guests).
+_Outcome = tuple[int, str | None, int | None]
+_K = TypeVar("_K")
 
 # What identical pairs share: dates, room type (case-folded) and guests.
 _JoinKey = tuple[dt.date, dt.date, str | None, int | None]
@@ -77,39 +90,21 @@ def diff(
     return _Differ(expand(requested), expand(confirmed)).report()
 
 
-def _content_key(stay: Stay) -> tuple[dt.date, dt.date, str, int, str, int, str]:
-    return (
-        stay.check_in,
-        stay.check_out,
-        stay.room_type_key or "",
-        stay.guests or 0,
-        stay.ref or "",
-        stay.rooms,
-        # Last: "Double" and "double" match alike, but they are reported as given,
-        # so the input order must not decide between them either.
-        stay.room_type or "",
-    )
-
-
 def _order_in_key(stays: Sequence[Stay], index: int) -> tuple[str, int, str, int]:
     """Content order among stays of one join key: the rest of the content key."""
     stay = stays[index]
     return stay.ref or "", stay.rooms, stay.room_type or "", index
 
 
-def _kind(stay: Stay) -> tuple[str | None, int | None]:
-    """What the matching looks at besides dates: room type (case-folded), guests."""
-    return stay.room_type_key, stay.guests
-
-
 class _Differ:
     def __init__(self, requested: Sequence[Stay], confirmed: Sequence[Stay]) -> None:
         self.requested = requested
         self.confirmed = confirmed
-        # Pieces of each requested stay's outcome, by (stay index, bucket, confirmed
-        # index or -1); summed per night and coalesced at the end.
-        self.pieces: defaultdict[tuple[int, int, int], list[_Piece]] = defaultdict(list)
-        self.unrequested: defaultdict[int, list[_Piece]] = defaultdict(list)
+        # Pieces of the outcome of each requested stay the sweep matches, by
+        # (bucket, room type, guests) of the rooms; summed per night and coalesced
+        # at the end. Pieces of the confirmed stays left over, by stay.
+        self.outcomes: dict[int, dict[_Outcome, _Pieces]] = {}
+        self.unrequested: dict[int, _Pieces] = {}
         # Which requested stay (index) each confirmed stay served first, or -1, so
         # an extra night can say which stay it extends.
         self.served = [-1] * len(confirmed)
@@ -157,8 +152,14 @@ class _Differ:
             )
             for s in requested
         ]
-        conf_count = Counter(conf_group)
-        req_count = Counter(req_group)
+        # Keys that several stays give (of one side or the other); counted only
+        # when there are any, which for most inputs there are not.
+        multi: set[int | None] = set()
+        if len(first) < len(conf_group) - conf_group.count(None):
+            multi.update(g for g, n in Counter(conf_group).items() if n > 1)
+        keyed = len(req_group) - req_group.count(None)
+        if len(set(req_group)) - (keyed < len(req_group)) < keyed:
+            multi.update(g for g, n in Counter(req_group).items() if n > 1)
         # match[i]: the one confirmed stay that books all of requested stay i.
         match = [-1] * len(requested)
         fast: dict[int, list[tuple[int, int]]] = {}  # anything else pass 1 books
@@ -166,7 +167,7 @@ class _Differ:
         for i, g in enumerate(req_group):
             if g is None:
                 continue
-            if req_count[g] > 1 or conf_count[g] > 1:
+            if g in multi:
                 shared.setdefault(g, []).append(i)
                 continue
             # The common case: one requested and one confirmed stay with this key.
@@ -218,10 +219,7 @@ class _Differ:
         # Pass 2: the rest, night by night over the segments between boundaries.
         req_rest = list(compress(range(len(requested)), req_left))
         conf_rest = list(compress(range(len(confirmed)), conf_left))
-        req_rest.sort(key=lambda i: (_content_key(requested[i]), i))
-        conf_rest.sort(key=lambda j: (_content_key(confirmed[j]), j))
-        rank = {j: r for r, j in enumerate(conf_rest)}
-        self._sweep(req_rest, conf_rest, req_left, conf_left, rank)
+        self._sweep(req_rest, conf_rest, req_left, conf_left)
         return self._build(match, fast)
 
     def _sweep(
@@ -230,63 +228,283 @@ class _Differ:
         conf_ids: list[int],
         req_left: list[int],
         conf_left: list[int],
-        rank: dict[int, int],
     ) -> None:
-        if not req_ids and not conf_ids:
-            return
+        """Match the rest night by night, over the segments between boundaries.
+
+        The stays that start at a boundary are put in content order, which
+        begins with the check-in: they come after every stay already running, so
+        appending them keeps each running list in content order. The lists are
+        kept from segment to segment rather than built and sorted anew.
+
+        How one segment is matched (best outcome first, strictest requests first,
+        as the module docstring says): each request takes rooms from the running
+        confirmed stays of one list after another, each list in content order.
+        """
         requested, confirmed = self.requested, self.confirmed
-        starts: defaultdict[dt.date, list[tuple[bool, int]]] = defaultdict(list)
-        ends: defaultdict[dt.date, list[tuple[bool, int]]] = defaultdict(list)
+        outcomes, unrequested, served = self.outcomes, self.unrequested, self.served
+        if not conf_ids or not req_ids:
+            # Nothing to match: every room left is not booked, or unrequested, on
+            # every night of its stay (as the segments would add up to).
+            for i in req_ids:
+                s = requested[i]
+                outcomes[i] = {
+                    (_NOT_BOOKED, s.room_type, s.guests): (
+                        s.check_in,
+                        s.check_out,
+                        req_left[i],
+                    )
+                }
+            for j in conf_ids:
+                c = confirmed[j]
+                unrequested[j] = (c.check_in, c.check_out, conf_left[j])
+            return
+        # Running requests by how they choose: typed with guests, typed, untyped
+        # with guests, untyped; each list in content order.
+        typed_guests: list[int] = []
+        typed: list[int] = []
+        untyped_guests: list[int] = []
+        untyped: list[int] = []
+        # Running confirmed stays by what a request may ask for, in content order.
+        by_type_guests: dict[tuple[str | None, int | None], list[int]] = {}
+        by_type: dict[str | None, list[int]] = {}
+        by_guests: dict[int | None, list[int]] = {}
+        every: list[int] = []
+
+        # The stays by check-in, each group in content order (sorted below); as
+        # content order begins with the check-in, that is all the sorting needed.
+        req_starts: dict[dt.date, list[_Order]] = {}
+        req_ends: defaultdict[dt.date, list[int]] = defaultdict(list)
+        conf_starts: dict[dt.date, list[_Order]] = {}
+        conf_ends: defaultdict[dt.date, list[int]] = defaultdict(list)
+        req_kind: dict[int, tuple[str | None, int | None]] = {}
+        req_home: dict[int, list[int]] = {}
+        not_booked: dict[int, _Outcome] = {}
         for i in req_ids:
-            starts[requested[i].check_in].append((True, i))
-            ends[requested[i].check_out].append((True, i))
+            s = requested[i]
+            room_type = None if (t := s.room_type) is None else t.casefold()
+            guests = s.guests
+            # Content order after the check-in (see _Order).
+            at = (
+                s.check_out,
+                room_type or "",
+                guests or 0,
+                s.ref or "",
+                s.rooms,
+                t or "",
+                i,
+            )
+            if (same_day := req_starts.get(s.check_in)) is None:
+                req_starts[s.check_in] = [at]
+            else:
+                same_day.append(at)
+            req_ends[s.check_out].append(i)
+            req_kind[i] = (room_type, guests)
+            if room_type is None:
+                req_home[i] = untyped if guests is None else untyped_guests
+            else:
+                req_home[i] = typed if guests is None else typed_guests
+            not_booked[i] = (_NOT_BOOKED, s.room_type, guests)
+            outcomes[i] = {}
+        conf_kind: dict[int, tuple[str | None, int | None]] = {}
+        as_booked: dict[int, _Outcome] = {}
+        as_different: dict[int, _Outcome] = {}
         for j in conf_ids:
-            starts[confirmed[j].check_in].append((False, j))
-            ends[confirmed[j].check_out].append((False, j))
-        req_pos = {i: p for p, i in enumerate(req_ids)}
-        req_kind = {i: _kind(requested[i]) for i in req_ids}
-        conf_kind = {j: _kind(confirmed[j]) for j in conf_ids}
-        active_req: set[int] = set()
-        active_conf: set[int] = set()
-        boundaries = sorted(starts.keys() | ends.keys())
-        pieces, unrequested, served = self.pieces, self.unrequested, self.served
-        for start, end in pairwise(boundaries):
-            for is_req, k in ends.get(start, ()):
-                (active_req if is_req else active_conf).discard(k)
-            for is_req, k in starts.get(start, ()):
-                (active_req if is_req else active_conf).add(k)
-            if not active_conf:
-                for i in active_req:
-                    pieces[i, _NOT_BOOKED, -1].append((start, end, req_left[i]))
-                continue
-            if not active_req:
-                for j in active_conf:
-                    unrequested[j].append((start, end, conf_left[j]))
-                continue
-            reqs = [
-                [i, req_left[i]] for i in sorted(active_req, key=req_pos.__getitem__)
-            ]
-            confs = [
-                [j, conf_left[j]] for j in sorted(active_conf, key=rank.__getitem__)
-            ]
-            for i, j, n, bucket in _match_night(reqs, confs, req_kind, conf_kind):
-                pieces[i, bucket, j].append((start, end, n))
-                if j >= 0 and served[j] < 0:
+            c = confirmed[j]
+            room_type = None if (t := c.room_type) is None else t.casefold()
+            guests = c.guests
+            at = (
+                c.check_out,
+                room_type or "",
+                guests or 0,
+                c.ref or "",
+                c.rooms,
+                t or "",
+                j,
+            )
+            if (same_day := conf_starts.get(c.check_in)) is None:
+                conf_starts[c.check_in] = [at]
+            else:
+                same_day.append(at)
+            conf_ends[c.check_out].append(j)
+            conf_kind[j] = (room_type, guests)
+            by_type_guests.setdefault((room_type, guests), [])
+            by_type.setdefault(room_type, [])
+            by_guests.setdefault(guests, [])
+            as_booked[j] = (_BOOKED, c.room_type, guests)
+            as_different[j] = (_DIFFERENT, c.room_type, guests)
+        boundaries = sorted(
+            req_starts.keys() | req_ends.keys() | conf_starts.keys() | conf_ends.keys()
+        )
+        req_order = {day: _in_order(ats) for day, ats in req_starts.items()}
+        conf_order = {day: _in_order(ats) for day, ats in conf_starts.items()}
+        # Where each request comes in content order.
+        req_pos: dict[int, int] = {}
+        for day in boundaries:
+            for i in req_order.get(day, ()):
+                req_pos[i] = len(req_pos)
+
+        # The state of one segment, read by take().
+        start = end = boundaries[0]
+        cap: dict[int, int] = {}  # rooms of each running confirmed stay not yet taken
+        head: dict[int, int] = {}  # id(list) -> where its untaken rooms begin
+        free = 0  # rooms of the segment not yet taken
+
+        def take(
+            i: int, want: int, candidates: list[int], keys: dict[int, _Outcome]
+        ) -> int:
+            # Every candidate in turn, in content order, until i has all its rooms
+            # or no room is free; returns the rooms i still wants. Candidates
+            # before head[id(candidates)] have no room left.
+            nonlocal free
+            place = id(candidates)
+            p = head.get(place, 0)
+            size = len(candidates)
+            mine = outcomes[i]
+            while p < size:
+                j = candidates[p]
+                n = cap[j]
+                if not n:
+                    p += 1
+                    continue
+                if served[j] < 0:
                     served[j] = i
-            for j, n in confs:
-                if n:
-                    unrequested[j].append((start, end, n))
+                if n > want:
+                    cap[j] = n - want
+                    n = want
+                else:
+                    cap[j] = 0
+                    p += 1
+                free -= n
+                want -= n
+                key = keys[j]
+                found = mine.get(key)
+                if found is None:
+                    mine[key] = (start, end, n)
+                elif isinstance(found, tuple):
+                    if found[1] == start and found[2] == n:
+                        mine[key] = (found[0], end, n)
+                    else:
+                        mine[key] = [found, (start, end, n)]
+                else:
+                    last = found[-1]
+                    if last[1] == start and last[2] == n:
+                        found[-1] = (last[0], end, n)
+                    else:
+                        found.append((start, end, n))
+                if not (want and free):
+                    break
+            head[place] = p
+            return want
+
+        running = 0  # requests running
+        total = 0  # rooms of the confirmed stays running
+        for start, end in pairwise(boundaries):
+            for j in conf_ends.get(start, ()):
+                room_type, guests = kind = conf_kind[j]
+                by_type_guests[kind].remove(j)
+                by_type[room_type].remove(j)
+                by_guests[guests].remove(j)
+                every.remove(j)
+                total -= conf_left[j]
+            for i in req_ends.get(start, ()):
+                req_home[i].remove(i)
+                running -= 1
+            for j in conf_order.get(start, ()):
+                room_type, guests = kind = conf_kind[j]
+                by_type_guests[kind].append(j)
+                by_type[room_type].append(j)
+                by_guests[guests].append(j)
+                every.append(j)
+                total += conf_left[j]
+            for i in req_order.get(start, ()):
+                req_home[i].append(i)
+                running += 1
+
+            if not every:
+                for group in (typed_guests, typed, untyped_guests, untyped):
+                    for i in group:
+                        _add(outcomes[i], not_booked[i], start, end, req_left[i])
+                continue
+            if not running:
+                for j in every:
+                    _add(unrequested, j, start, end, conf_left[j])
+                continue
+
+            cap = dict(zip(every, map(conf_left.__getitem__, every), strict=True))
+            head = {}
+            free = total
+            unmet: dict[int, int] = {}  # rooms still wanted after step 1
+            # 1. Booked as requested; the strictest requests choose first.
+            for i in typed_guests:
+                want = req_left[i]
+                if free:
+                    kind = req_kind[i]
+                    candidates = by_type_guests.get(kind)
+                    if candidates:
+                        want = take(i, want, candidates, as_booked)
+                    if want and free:
+                        candidates = by_type_guests.get((kind[0], None))
+                        if candidates:
+                            want = take(i, want, candidates, as_booked)
+                if want:
+                    unmet[i] = want
+            for i in typed:
+                want = req_left[i]
+                if free:
+                    candidates = by_type.get(req_kind[i][0])
+                    if candidates:
+                        want = take(i, want, candidates, as_booked)
+                if want:
+                    unmet[i] = want
+            for i in untyped_guests:
+                want = req_left[i]
+                if free:
+                    candidates = by_guests.get(req_kind[i][1])
+                    if candidates:
+                        want = take(i, want, candidates, as_booked)
+                    if want and free:
+                        candidates = by_guests.get(None)
+                        if candidates:
+                            want = take(i, want, candidates, as_booked)
+                if want:
+                    unmet[i] = want
+            for i in untyped:
+                want = req_left[i]
+                if free:
+                    want = take(i, want, every, as_booked)
+                if want:
+                    unmet[i] = want
+            if unmet:
+                order = sorted(unmet, key=req_pos.__getitem__)
+                if free:
+                    # 2. Booked differently: the right type for other guests, then
+                    # another type (untyped requests before typed ones).
+                    for i in order:
+                        room_type = req_kind[i][0]
+                        if room_type is not None and free:
+                            candidates = by_type.get(room_type)
+                            if candidates:
+                                unmet[i] = take(i, unmet[i], candidates, as_different)
+                    for i in order:
+                        if req_kind[i][0] is None and unmet[i] and free:
+                            unmet[i] = take(i, unmet[i], every, as_different)
+                    for i in order:
+                        if req_kind[i][0] is not None and unmet[i] and free:
+                            unmet[i] = take(i, unmet[i], every, as_different)
+                # 3. Not booked.
+                for i in order:
+                    if unmet[i]:
+                        _add(outcomes[i], not_booked[i], start, end, unmet[i])
+            if free:
+                for j in every:
+                    if n := cap[j]:
+                        _add(unrequested, j, start, end, n)
 
     def _build(
         self, match: list[int], fast: dict[int, list[tuple[int, int]]]
     ) -> Report:
         requested, confirmed = self.requested, self.confirmed
-        by_stay: defaultdict[int, list[tuple[int, int, list[_Piece]]]] = defaultdict(
-            list
-        )
-        for (i, bucket, j), found in self.pieces.items():
-            by_stay[i].append((bucket, j, found))
-
+        swept = self.outcomes
         booked: list[Range] = []
         different: list[DifferentRange] = []
         not_booked: list[Range] = []
@@ -316,19 +534,20 @@ class _Differ:
                 )
                 continue
             # Merge pieces with equal outcome: same bucket and same booked rooms.
-            outcomes: dict[tuple[int, str | None, int | None], list[_Piece]] = {}
+            outcomes = swept.get(i)
+            if outcomes is None:
+                outcomes = {}
             for j, n in fast.get(i, ()):
                 c = confirmed[j]
-                outcomes.setdefault((_BOOKED, c.room_type, c.guests), []).append(
-                    (s.check_in, s.check_out, n)
-                )
-            for bucket, j, found in by_stay.get(i, ()):
-                if j >= 0:
-                    c = confirmed[j]
-                    key = (bucket, c.room_type, c.guests)
+                key = (_BOOKED, c.room_type, c.guests)
+                piece = (s.check_in, s.check_out, n)
+                found = outcomes.get(key)
+                if found is None:
+                    outcomes[key] = piece
+                elif isinstance(found, tuple):
+                    outcomes[key] = [found, piece]
                 else:
-                    key = (bucket, s.room_type, s.guests)
-                outcomes.setdefault(key, []).extend(found)
+                    found.append(piece)
             # This stay's ranges are sorted by date here, so that every list ends up
             # sorted by (stay, check_in) without a sort of the whole list.
             marks = (len(booked), len(different), len(not_booked))
@@ -389,7 +608,9 @@ class _Differ:
         for j, found in self.unrequested.items():
             c = confirmed[j]
             stay = None if served[j] < 0 else served[j] + 1
-            extra.setdefault((stay, c.room_type, c.guests), []).extend(found)
+            extra.setdefault((stay, c.room_type, c.guests), []).extend(
+                [found] if isinstance(found, tuple) else found
+            )
         unrequested = [
             new_range(stay, start, end, n, room_type, guests)
             for (stay, room_type, guests), found in extra.items()
@@ -423,86 +644,37 @@ def _sort_from(ranges: list[_R], mark: int) -> None:
         ranges[mark:] = sorted(ranges[mark:], key=_check_in)
 
 
-def _match_night(
-    reqs: list[list[int]],
-    confs: list[list[int]],
-    req_kind: dict[int, tuple[str | None, int | None]],
-    conf_kind: dict[int, tuple[str | None, int | None]],
-) -> list[tuple[int, int, int, int]]:
-    """Match one night's requested rooms to its confirmed rooms.
-
-    ``reqs`` and ``confs`` are ``[index, rooms left]`` in content order; the rooms
-    left are used up in place. ``req_kind`` and ``conf_kind`` give each stay's
-    case-folded room type and guests. Returns ``(stay index, confirmed index or -1,
-    rooms, bucket)`` for every requested room, met or not.
-    """
-    out: list[tuple[int, int, int, int]] = []
-
-    free = sum(c[1] for c in confs)  # confirmed rooms not yet taken
-
-    def take(r: list[int], candidates: list[list[int]], bucket: int) -> None:
-        # Every candidate in turn, in content order, until r has all its rooms.
-        nonlocal free
-        if not (r[1] and free):
-            return
-        for c in candidates:
-            if c[1]:
-                n = min(r[1], c[1])
-                r[1] -= n
-                c[1] -= n
-                free -= n
-                out.append((r[0], c[0], n, bucket))
-                if not (r[1] and free):
-                    return
-
-    # The confirmed rooms by what a request may ask for, each list in content order.
-    by_type_guests: dict[tuple[str | None, int | None], list[list[int]]] = {}
-    by_type: dict[str | None, list[list[int]]] = {}
-    by_guests: dict[int | None, list[list[int]]] = {}
-    for c in confs:
-        kind = conf_kind[c[0]]
-        by_type_guests.setdefault(kind, []).append(c)
-        by_type.setdefault(kind[0], []).append(c)
-        by_guests.setdefault(kind[1], []).append(c)
-    none: list[list[int]] = []
-
-    typed = [r for r in reqs if req_kind[r[0]][0] is not None]
-    untyped = [r for r in reqs if req_kind[r[0]][0] is None]
-
-    # 1. Booked as requested; the strictest requests choose first.
-    for r in typed:
-        room_type, guests = req_kind[r[0]]
-        if guests is not None:
-            take(r, by_type_guests.get((room_type, guests), none), _BOOKED)
-            take(r, by_type_guests.get((room_type, None), none), _BOOKED)
-    for r in typed:
-        room_type, guests = req_kind[r[0]]
-        if guests is None:
-            take(r, by_type.get(room_type, none), _BOOKED)
-    for r in untyped:
-        guests = req_kind[r[0]][1]
-        if guests is not None:
-            take(r, by_guests.get(guests, none), _BOOKED)
-            take(r, by_guests.get(None, none), _BOOKED)
-    for r in untyped:
-        if req_kind[r[0]][1] is None:
-            take(r, confs, _BOOKED)
-    # 2. Booked differently: the right type for other guests, then another type.
-    for r in typed:
-        take(r, by_type.get(req_kind[r[0]][0], none), _DIFFERENT)
-    for r in untyped:
-        take(r, confs, _DIFFERENT)
-    for r in typed:
-        take(r, confs, _DIFFERENT)
-    # 3. Not booked.
-    for r in reqs:
-        if r[1]:
-            out.append((r[0], -1, r[1], _NOT_BOOKED))
-    return out
+def _in_order(group: list[_Order]) -> list[int]:
+    """The indices of one check-in's stays, in content order."""
+    if len(group) > 1:
+        group.sort()
+    return [order[6] for order in group]
 
 
-def _coalesce(pieces: list[_Piece]) -> list[_Piece]:
+def _add(
+    into: dict[_K, _Pieces], key: _K, start: dt.date, end: dt.date, n: int
+) -> None:
+    """Add the piece ``(start, end, n)`` to ``into[key]``, extending the last one."""
+    found = into.get(key)
+    if found is None:
+        into[key] = (start, end, n)
+    elif isinstance(found, tuple):
+        if found[1] == start and found[2] == n:
+            into[key] = (found[0], end, n)
+        else:
+            into[key] = [found, (start, end, n)]
+    else:
+        last = found[-1]
+        if last[1] == start and last[2] == n:
+            found[-1] = (last[0], end, n)
+        else:
+            found.append((start, end, n))
+
+
+def _coalesce(pieces: _Pieces) -> Sequence[_Piece]:
     """Maximal ranges of equal room count from pieces that may touch or overlap."""
+    if isinstance(pieces, tuple):
+        return (pieces,)
     if len(pieces) == 1:
         return pieces
     delta: defaultdict[dt.date, int] = defaultdict(int)
