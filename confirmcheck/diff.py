@@ -26,6 +26,7 @@ unrequested where a paired one already booked the nights, points to no stay.)
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -96,10 +97,56 @@ def _order_in_key(stays: Sequence[Stay], index: int) -> tuple[str, int, str, int
     return stay.ref or "", stay.rooms, stay.room_type or "", index
 
 
+def _wanted_by_named_guests(
+    requested: Sequence[Stay], confirmed: Sequence[Stay]
+) -> set[int]:
+    """The confirmed stays without guests that a request naming its guests, of the
+    same room type, wants on one of their nights (indexes into ``confirmed``)."""
+    if all(c.guests is not None for c in confirmed):
+        return set()
+    spans: dict[str | None, list[tuple[dt.date, dt.date]]] = {}
+    for s in requested:
+        if s.guests is not None:
+            spans.setdefault(s.room_type_key, []).append((s.check_in, s.check_out))
+    if not spans:
+        return set()
+    # Per room type, the nights such requests want, as sorted disjoint ranges.
+    merged: dict[str | None, tuple[list[dt.date], list[dt.date]]] = {}
+    for key, ranges in spans.items():
+        starts: list[dt.date] = []
+        ends: list[dt.date] = []
+        for start, end in sorted(ranges):
+            if ends and start <= ends[-1]:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        merged[key] = (starts, ends)
+    out: set[int] = set()
+    for j, c in enumerate(confirmed):
+        if c.guests is not None or (found := merged.get(c.room_type_key)) is None:
+            continue
+        starts, ends = found
+        # The first range that ends after the check-in; it overlaps if it
+        # starts before the check-out.
+        k = bisect_right(ends, c.check_in)
+        if k < len(starts) and starts[k] < c.check_out:
+            out.add(j)
+    return out
+
+
 class _Differ:
-    def __init__(self, requested: Sequence[Stay], confirmed: Sequence[Stay]) -> None:
+    def __init__(
+        self,
+        requested: Sequence[Stay],
+        confirmed: Sequence[Stay],
+        *,
+        pair_first: bool = True,
+    ) -> None:
         self.requested = requested
         self.confirmed = confirmed
+        # False sends every stay through the sweep: the tests compare the two ways.
+        self.pair_first = pair_first
         # Pieces of the outcome of each requested stay the sweep matches, by
         # (bucket, room type, guests) of the rooms; summed per night and coalesced
         # at the end. Pieces of the confirmed stays left over, by stay.
@@ -121,15 +168,19 @@ class _Differ:
         # The join key is (check_in, check_out, case-folded room type, guests); it
         # is written out twice below, as building it in a function costs a call
         # per stay.
-        # A confirmed room without guests fits any guests: a request that names
-        # its guests must choose it before an identical request without guests
-        # takes it, so such rooms are left to the sweep whenever any request
-        # names its guests.
-        guests_named = any(s.guests is not None for s in requested)
+        # A confirmed room without guests fits any guests: a request of its room
+        # type that names its guests chooses before an identical request without
+        # guests, so such a room is left to the sweep where such a request wants
+        # one of its nights.
+        contested = (
+            _wanted_by_named_guests(requested, confirmed)
+            if self.pair_first
+            else range(len(confirmed))
+        )
         first: dict[_JoinKey, int] = {}
         conf_group = [
             None
-            if guests_named and c.guests is None
+            if j in contested
             else first.setdefault(
                 (
                     c.check_in,
