@@ -9,7 +9,6 @@ from __future__ import annotations
 import binascii
 import codecs
 import email.charset
-import re
 
 __all__ = [
     "CodecError",
@@ -134,7 +133,8 @@ def fits_identity_encoding(octets: bytes, transfer_encoding: str) -> bool:
 
 def has_line_starting(octets: bytes, prefixes: list[bytes]) -> bool:
     """True when a line of ``octets`` starts with one of ``prefixes``."""
+    # What "(?m)^prefix" finds, with bytes.find: the regular expression tries
+    # every offset of a body (0.2 ms for a 20 KB HTML part, on every change).
     return any(
-        re.search(rb"(?m)^" + re.escape(prefix), octets) is not None
-        for prefix in prefixes
+        octets.startswith(prefix) or b"\n" + prefix in octets for prefix in prefixes
     )
