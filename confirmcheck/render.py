@@ -8,7 +8,6 @@ carry the meaning; in HTML, colour only helps.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from collections.abc import Callable
@@ -80,10 +79,9 @@ class Summary:
 class _Words:
     """The sentences of one locale, with its dates, numbers and plurals.
 
-    A summary names the same few counts ("4 nights", "1 room") and, for a
-    series, the same kind of place for every range: the words for a count or a
-    day are made once per summary, and the sentences every range is written
-    with are looked up in the catalog once.
+    A summary names the same few counts ("4 nights", "1 room") for every range:
+    the words for a count are made once per summary, and the sentences every
+    range is written with are looked up in the catalog once.
     """
 
     def __init__(self, locale: str, total: int) -> None:
@@ -97,7 +95,6 @@ class _Words:
         self._place = _("{dates} ({details})")
         self._numbered = _("Stay {number} of {total}, {place}")
         self._units: dict[tuple[str, int], str] = {}
-        self._days: dict[dt.date, str] = {}
 
     def count(self, singular: str, plural: str, n: int, **more: str) -> str:
         return self._n(singular, plural, n).format(
@@ -120,15 +117,10 @@ class _Words:
     def guests(self, n: int) -> str:
         return self.unit("{count} guest", "{count} guests", n)
 
-    def day(self, day: dt.date) -> str:
-        text = self._days.get(day)
-        if text is None:
-            text = self._days[day] = _keep(format_date(day, self.locale))
-        return text
-
     def dates(self, item: Range | StayResult) -> str:
         return self._dates.format(
-            check_in=self.day(item.check_in), check_out=self.day(item.check_out)
+            check_in=_keep(format_date(item.check_in, self.locale)),
+            check_out=_keep(format_date(item.check_out, self.locale)),
         )
 
     def where(self, item: Range, *, room_type: str | None, guests: int | None) -> str:
