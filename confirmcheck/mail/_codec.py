@@ -96,10 +96,9 @@ def decode_text(octets: bytes, charset: str | None) -> tuple[str, str | None]:
 
 def encode_base64(octets: bytes, newline: bytes) -> bytes:
     """Base64 in lines of 76 characters, each ended by ``newline`` but the last."""
-    return newline.join(
-        binascii.b2a_base64(octets[i : i + 57], newline=False)
-        for i in range(0, len(octets), 57)
-    )
+    # 57 octets make 76 characters: encoded at once, the text is cut into lines.
+    encoded = binascii.b2a_base64(octets, newline=False)
+    return newline.join([encoded[i : i + 76] for i in range(0, len(encoded), 76)])
 
 
 def encode_quoted_printable(octets: bytes, newline: bytes) -> bytes:

@@ -221,6 +221,18 @@ def test_a_boundary_is_found_only_at_the_start_of_a_line(
     assert has_line_starting(octets, [b"--a", b"--b"]) is found
 
 
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_base64_comes_in_lines_of_76_characters(newline: bytes) -> None:
+    import base64
+
+    from confirmcheck.mail._codec import encode_base64
+
+    for size in range(200):
+        octets = bytes(range(256))[:size]
+        lines = base64.encodebytes(octets).rstrip(b"\n").replace(b"\n", newline)
+        assert encode_base64(octets, newline) == lines
+
+
 def test_a_mail_of_only_header_fields_gets_a_body() -> None:
     out = _change(b"From: h@example.com\r\nSubject: s")
     assert text_of(parse(out)).startswith(text_block())
