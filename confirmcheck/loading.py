@@ -112,6 +112,20 @@ def stay_from_json(value: object, *, path: Path = ()) -> Stay | Series:
     """One stay or series from a decoded JSON object; errors name ``path``."""
     if not isinstance(value, dict):
         raise InputError(f"must be an object (a stay), not {_kind(value)}", path=path)
+    if value.keys() <= STAY_FIELDS and "check_in" in value and "check_out" in value:
+        # A stay of known fields, as most are: made directly. Whatever is wrong
+        # with it is reported by the full reading below.
+        try:
+            return Stay(
+                _date(value["check_in"], ()),
+                _date(value["check_out"], ()),
+                rooms=value.get("rooms", 1),  # null is an error, as below
+                room_type=value.get("room_type"),
+                guests=value.get("guests"),
+                ref=value.get("ref"),
+            )
+        except InputError:
+            pass
     problems: list[Problem] = []
     for key in value:
         if key not in STAY_FIELDS and key not in SERIES_FIELDS:

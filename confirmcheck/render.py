@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 from confirmcheck.i18n import (
     DEFAULT_LOCALE,
@@ -76,14 +77,24 @@ class Summary:
 
 
 class _Words:
-    """The sentences of one locale, with its dates, numbers and plurals."""
+    """The sentences of one locale, with its dates, numbers and plurals.
+
+    A summary names the same few counts ("4 nights", "1 room") for every range:
+    the words for a count are made once per summary, and the sentences every
+    range is written with are looked up in the catalog once.
+    """
 
     def __init__(self, locale: str, total: int) -> None:
         self.locale = locale
         catalog = translations(locale)
-        self._ = catalog.gettext
+        self._ = _ = catalog.gettext
         self._n: Callable[[str, str, int], str] = catalog.ngettext
         self.total = total
+        self._total_text = format_number(total, locale)
+        self._dates = _("{check_in} – {check_out}")
+        self._place = _("{dates} ({details})")
+        self._numbered = _("Stay {number} of {total}, {place}")
+        self._units: dict[tuple[str, int], str] = {}
 
     def count(self, singular: str, plural: str, n: int, **more: str) -> str:
         return self._n(singular, plural, n).format(
@@ -92,7 +103,10 @@ class _Words:
 
     def unit(self, singular: str, plural: str, n: int) -> str:
         # "4 nights" is kept on one line: a summary is read at a glance.
-        return _keep(self.count(singular, plural, n))
+        text = self._units.get((singular, n))
+        if text is None:
+            text = self._units[singular, n] = _keep(self.count(singular, plural, n))
+        return text
 
     def nights(self, n: int) -> str:
         return self.unit("{count} night", "{count} nights", n)
@@ -104,7 +118,7 @@ class _Words:
         return self.unit("{count} guest", "{count} guests", n)
 
     def dates(self, item: Range | StayResult) -> str:
-        return self._("{check_in} – {check_out}").format(
+        return self._dates.format(
             check_in=_keep(format_date(item.check_in, self.locale)),
             check_out=_keep(format_date(item.check_out, self.locale)),
         )
@@ -115,15 +129,13 @@ class _Words:
             details.append(room_type)
         if guests is not None:
             details.append(self.guests(guests))
-        text = self._("{dates} ({details})").format(
-            dates=self.dates(item), details=", ".join(details)
-        )
+        text = self._place.format(dates=self.dates(item), details=", ".join(details))
         if item.stay is None:
             return text
-        return self._("Stay {number} of {total}, {place}").format(
+        return self._numbered.format(
             place=text,
             number=format_number(item.stay, self.locale),
-            total=format_number(self.total, self.locale),
+            total=self._total_text,
         )
 
 
@@ -315,20 +327,51 @@ def _layout_text(summary: Summary, width: int) -> str:
 
 # The blanks textwrap breaks at; a no-break space is not one of them.
 _BLANKS = re.compile(r"[ \t\n\r\f\v]+")
+_OTHER_BLANK = re.compile(r"[\t\n\r\f\v]")
 
 
 def _fill(text: str, width: int, first: str = "", rest: str = "") -> str:
     """``textwrap.fill(text, width, initial_indent=first, subsequent_indent=rest,
     break_on_hyphens=False)`` for text whose blanks are single spaces.
 
-    textwrap's own line-filling loop, without its general chunking (a regular
-    expression with look-aheads, tab expansion): laying a summary out took
-    longer than making it, on every webhook call. A property test holds the two
-    equal; runs of blanks (from room types as people typed them) count as one.
+    Words that fit a line are laid out greedily, a line ending where the next
+    word no longer fits, which is what textwrap's filling loop does with them.
+    A text with a word longer than a line, or a word of blanks that are no
+    spaces, takes :func:`_fill_cutting`, that loop itself. A property test
+    holds both equal to textwrap; runs of blanks (from room types as people
+    typed them) count as one.
     """
-    words = _BLANKS.split(text.strip(" \t\n\r\f\v"))
+    text = text.strip(" \t\n\r\f\v")
+    words = text.split(" ")
+    # Single spaces, as summaries have them, need no regular expression to split.
+    if "" in words or _OTHER_BLANK.search(text):
+        words = _BLANKS.split(text)
     if words == [""]:
         return ""
+    room = width - len(first)
+    room_rest = width - len(rest)
+    if max(map(len, words)) > min(room, room_rest) or any(map(str.isspace, words)):
+        # textwrap drops a "word" of other blanks (no-break spaces) at a line's end.
+        return _fill_cutting(words, width, first, rest)
+    lines: list[str] = []
+    line = [words[0]]
+    length = len(words[0])
+    for word in islice(words, 1, None):
+        if length + 1 + len(word) <= room:
+            line.append(word)
+            length += 1 + len(word)
+        else:
+            lines.append((rest if lines else first) + " ".join(line))
+            line = [word]
+            length = len(word)
+            room = room_rest
+    lines.append((rest if lines else first) + " ".join(line))
+    return "\n".join(lines)
+
+
+def _fill_cutting(words: list[str], width: int, first: str, rest: str) -> str:
+    """textwrap's own line-filling loop over ``words``, without its general
+    chunking (a regular expression with look-aheads, tab expansion)."""
     chunks: list[str] = []
     for word in reversed(words):
         chunks.append(word)

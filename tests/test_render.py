@@ -285,6 +285,23 @@ def test_runs_of_blanks_in_a_room_type_count_as_one_space() -> None:
     )
 
 
+@given(
+    st.lists(st.text(alphabet="ab\u00a0é", max_size=12), max_size=30).map(" ".join),
+    st.integers(MIN_WIDTH, 90),
+    st.sampled_from([("", ""), ("  - ", "    ")]),
+)
+def test_words_that_fit_are_filled_as_the_textwrap_loop_fills_them(
+    text: str, width: int, indents: tuple[str, str]
+) -> None:
+    # The greedy layout against the loop it stands in for, words of no-break
+    # spaces alone included (the loop drops one that ends a line).
+    from confirmcheck.render import _BLANKS, _fill, _fill_cutting
+
+    words = _BLANKS.split(text.strip(" "))
+    expected = "" if words == [""] else _fill_cutting(words, width, *indents)
+    assert _fill(text, width, *indents) == expected
+
+
 def test_a_width_too_narrow_for_a_summary_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 20"):
         render_text(Report(stays=()), width=MIN_WIDTH - 1)

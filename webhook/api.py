@@ -55,7 +55,7 @@ ATTACH_FIELDS: Final = (*CHECK_FIELDS, "mail")
 ATTACH_REQUIRED: Final = ("requested", "confirmed", "mail")
 RFC822: Final = "message/rfc822"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+_BASE64_DIGITS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
 def config() -> Config:
@@ -257,7 +257,16 @@ def _mail(fields: Mapping[str, Any]) -> bytes:
         raise InputError("must be the raw mail, base64-encoded (text)", path=("mail",))
     # Line breaks and blanks are allowed, as base64 tools wrap their output.
     packed = "".join(value.split())
-    if not packed or not _BASE64.fullmatch(packed) or len(packed) % 4:
+    digits = packed.rstrip("=")
+    # What [A-Za-z0-9+/]*={0,2} matches, checked with bytes.translate: a regular
+    # expression took 0.04-0.08 ms over a 30 KB mail, as long as decoding it.
+    if (
+        not packed
+        or len(packed) % 4
+        or len(packed) - len(digits) > 2
+        or not digits.isascii()
+        or digits.encode("ascii").translate(None, _BASE64_DIGITS)
+    ):
         raise InputError("is not base64 (RFC 4648, standard alphabet)", path=("mail",))
     return base64.b64decode(packed, validate=True)
 

@@ -83,6 +83,15 @@ def test_lines_end_in_crlf_and_are_folded() -> None:
     assert b"\r\n " in data
 
 
+@pytest.mark.parametrize(
+    "day", [D(1, 1, 1), D(999, 12, 31), D(1000, 1, 1), D(9999, 12, 31)]
+)
+def test_all_day_dates_are_written_as_strftime_writes_them(day: dt.date) -> None:
+    from confirmcheck.calendar import _date_value
+
+    assert _date_value(day) == day.strftime("%Y%m%d")
+
+
 def test_text_is_escaped_and_comes_back_unchanged() -> None:
     data = report_to_ics(mixed(), stamp=STAMP)
     (different,) = by_outcome(data, "booked-differently")

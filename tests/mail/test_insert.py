@@ -202,6 +202,37 @@ def test_a_summary_line_that_reads_as_a_boundary_goes_out_in_base64() -> None:
     assert len([p for _, p in numbered(message) if not p.is_multipart()]) == 4
 
 
+@pytest.mark.parametrize(
+    ("octets", "found"),
+    [
+        (b"--b\r\nx", True),  # the first line
+        (b"x\r\n--b--", True),  # a later line, CRLF
+        (b"x\n--bc", True),  # a later line, LF; the boundary is a prefix
+        (b"x --b\n", False),  # inside a line
+        (b"x\r--b", False),  # a bare CR ends no line
+        (b"-b\n- -b", False),
+    ],
+)
+def test_a_boundary_is_found_only_at_the_start_of_a_line(
+    octets: bytes, found: bool
+) -> None:
+    from confirmcheck.mail._codec import has_line_starting
+
+    assert has_line_starting(octets, [b"--a", b"--b"]) is found
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_base64_comes_in_lines_of_76_characters(newline: bytes) -> None:
+    import base64
+
+    from confirmcheck.mail._codec import encode_base64
+
+    for size in range(200):
+        octets = bytes(range(256))[:size]
+        lines = base64.encodebytes(octets).rstrip(b"\n").replace(b"\n", newline)
+        assert encode_base64(octets, newline) == lines
+
+
 def test_a_mail_of_only_header_fields_gets_a_body() -> None:
     out = _change(b"From: h@example.com\r\nSubject: s")
     assert text_of(parse(out)).startswith(text_block())

@@ -221,7 +221,21 @@ def test_base64_may_be_wrapped(client: DocumentedClient) -> None:
     assert client.signed("/v1/attach", body).status_code == 200
 
 
-@pytest.mark.parametrize("mail", ["", "not base64!", "QUJD=", 42, None, ["QUJD"]])
+@pytest.mark.parametrize(
+    "mail",
+    [
+        "",
+        "not base64!",
+        "QUJD=",
+        "QU=D",
+        "QQ==QUJD",
+        "Q===",
+        "ＱＵＪＤ",
+        42,
+        None,
+        ["QUJD"],
+    ],
+)
 def test_a_mail_that_is_not_base64_text(client: DocumentedClient, mail: Any) -> None:
     errors = problem(client.signed("/v1/attach", story_body(mail=mail)))
     assert list(errors) == ["/mail"]
