@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from itertools import islice
 
@@ -262,9 +262,24 @@ class Series:
                 )
             horizon = until
         count = int(parts.pop("COUNT")) if "COUNT" in parts else None
-        occurrences = _every_few_days(parts, start, horizon)
-        if occurrences is None:
-            occurrences = _dateutil_occurrences(self.rrule, parts, start, horizon)
+        # COUNT is applied by taking the first COUNT occurrences of the rule bounded by
+        # the horizon: the same set. But dateutil checks UNTIL only when it finds an
+        # occurrence, so a rule that matches no more searches on up to the year 9999
+        # (seconds for a daily rule). The Gregorian calendar repeats itself, weekdays
+        # included, every 400 years: the rule is expanded as many 400 years later as
+        # fit below 9999, where the search ends soon after the horizon, and the
+        # occurrences are moved back.
+        shift = (dt.MAXYEAR - horizon.year) // 400 * 400
+        parts["UNTIL"] = _years_later(horizon, shift).strftime("%Y%m%d")
+        text = ";".join(f"{key}={value}" for key, value in parts.items())
+        try:
+            rule = rrulestr(
+                text, dtstart=dt.datetime.combine(_years_later(start, shift), dt.time())
+            )
+        except (ValueError, TypeError, KeyError, IndexError) as error:
+            raise InputError(
+                f"{self.rrule!r} is not a valid RRULE ({error})", path=("rrule",)
+            ) from None
         if count is not None and count > self.max_occurrences:
             raise InputError(
                 f"COUNT={count} is more than the {self.max_occurrences} occurrences "
@@ -273,7 +288,10 @@ class Series:
             )
         if count is None:
             # One more than allowed, to tell "exactly the cap" from "too many".
-            found = list(islice(occurrences, self.max_occurrences + 1))
+            found = [
+                _years_later(d.date(), -shift)
+                for d in islice(rule, self.max_occurrences + 1)
+            ]
             if len(found) > self.max_occurrences:
                 raise InputError(
                     f"the rule gives more than the {self.max_occurrences} occurrences "
@@ -281,7 +299,7 @@ class Series:
                     path=("rrule",),
                 )
         else:
-            found = list(islice(occurrences, count))
+            found = [_years_later(d.date(), -shift) for d in islice(rule, count)]
             if len(found) < count:
                 raise InputError(
                     f"the rule gives only {len(found)} of its COUNT={count} "
@@ -345,60 +363,6 @@ class Series:
             )
             for day in sorted(dates)
         )
-
-
-# Days between occurrences of a rule that only repeats its first day.
-_STEP_DAYS = {"DAILY": 1, "WEEKLY": 7}
-
-
-def _every_few_days(
-    parts: dict[str, str], start: dt.date, horizon: dt.date
-) -> Iterator[dt.date] | None:
-    """The occurrences of a DAILY or WEEKLY rule with no BY... parts, else None.
-
-    Such a rule (a stay every week: what most series are) gives its first day
-    every INTERVAL days or weeks up to the horizon, so the dates are counted out.
-    dateutil parses the rule and builds every occurrence from a set of days,
-    which took most of the time a series was read in; the tests hold both ways
-    equal, and every other rule still goes to dateutil.
-    """
-    days = _STEP_DAYS.get(parts["FREQ"])
-    # An UNTIL before the first stay is left to dateutil, to keep its error message.
-    if (
-        days is None
-        or horizon < start
-        or not parts.keys() <= {"FREQ", "INTERVAL", "UNTIL"}
-    ):
-        return None
-    step = days * int(parts.get("INTERVAL", "1"))
-    # Whole days, never a timedelta of step * k: a huge INTERVAL must not overflow.
-    last = (horizon - start).days // step
-    return (start + dt.timedelta(days=step * k) for k in range(last + 1))
-
-
-def _dateutil_occurrences(
-    rrule: str, parts: dict[str, str], start: dt.date, horizon: dt.date
-) -> Iterator[dt.date]:
-    """The occurrences of any other rule (COUNT left out) up to the horizon."""
-    # COUNT is applied by taking the first COUNT occurrences of the rule bounded by
-    # the horizon: the same set. But dateutil checks UNTIL only when it finds an
-    # occurrence, so a rule that matches no more searches on up to the year 9999
-    # (seconds for a daily rule). The Gregorian calendar repeats itself, weekdays
-    # included, every 400 years: the rule is expanded as many 400 years later as
-    # fit below 9999, where the search ends soon after the horizon, and the
-    # occurrences are moved back.
-    shift = (dt.MAXYEAR - horizon.year) // 400 * 400
-    bounded = {**parts, "UNTIL": _years_later(horizon, shift).strftime("%Y%m%d")}
-    text = ";".join(f"{key}={value}" for key, value in bounded.items())
-    try:
-        rule = rrulestr(
-            text, dtstart=dt.datetime.combine(_years_later(start, shift), dt.time())
-        )
-    except (ValueError, TypeError, KeyError, IndexError) as error:
-        raise InputError(
-            f"{rrule!r} is not a valid RRULE ({error})", path=("rrule",)
-        ) from None
-    return (_years_later(d.date(), -shift) for d in rule)
 
 
 def _rule_shape_problems(parts: dict[str, str]) -> list[Problem]:

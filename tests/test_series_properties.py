@@ -14,7 +14,6 @@ from dateutil import rrule as du
 from hypothesis import given
 from hypothesis import strategies as st
 
-from confirmcheck.errors import InputError
 from confirmcheck.stay import Series, Stay
 
 FREQUENCIES: dict[str, Literal[1, 2, 3]] = {
@@ -88,33 +87,3 @@ def test_series_expansion_agrees_with_dateutil(
     for stay in series.stays:
         assert stay.check_out - stay.check_in == length
         assert (stay.rooms, stay.room_type) == (2, "double")
-
-
-def _outcome(first: Stay, rule: str) -> list[dt.date] | str:
-    try:
-        return [stay.check_in for stay in Series(first, rule).stays]
-    except InputError as error:
-        return str(error).replace(";WKST=MO", "")  # messages may quote the rule
-
-
-@given(
-    st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 30)),
-    st.sampled_from(["DAILY", "WEEKLY"]),
-    st.one_of(st.none(), st.integers(1, 40), st.integers(1, 10**12)),
-    st.one_of(
-        st.integers(1, 4001).map(lambda n: f"COUNT={n}"),
-        st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(
-            lambda day: day.strftime("UNTIL=%Y%m%d")
-        ),
-    ),
-)
-def test_a_rule_of_every_few_days_gives_what_dateutil_gives(
-    start: dt.date, freq: str, interval: int | None, bound: str
-) -> None:
-    # Such rules are counted out without dateutil; WKST (which changes nothing
-    # without BYDAY) sends the same rule through dateutil.
-    first = Stay(start, start + dt.timedelta(days=1))
-    rule = f"FREQ={freq};{bound}" + (
-        "" if interval is None else f";INTERVAL={interval}"
-    )
-    assert _outcome(first, rule) == _outcome(first, rule + ";WKST=MO")
