@@ -249,9 +249,12 @@ def test_plurals_follow_the_language() -> None:
 
 
 # Words as summaries have them: dates and counts joined by no-break spaces, room
-# types as people typed them; never a word of no-break spaces alone (textwrap's
-# str.strip() would count it as a blank).
-wrap_words = st.text(alphabet="ab\u00a0<&é", min_size=1, max_size=40).filter(str.strip)
+# types as people typed them (stripped). A no-break space never starts or ends a
+# word: textwrap's str.strip() counts one there as a blank and drops it where
+# the cut of a long word leaves it alone, which a summary never asks of it.
+wrap_words = st.text(alphabet="ab\u00a0<&é", min_size=1, max_size=40).filter(
+    lambda word: word.strip() == word
+)
 
 
 @given(
