@@ -11,19 +11,12 @@ NOT BOOKED
     is reserved.
 """
 
-# calendar imports icalendar only when a calendar is read or written.
-from confirmcheck.calendar import (
-    MAX_CALENDAR_BYTES,
-    CalendarError,
-    looks_like_calendar,
-    read_calendar,
-    report_to_ics,
-)
+from typing import TYPE_CHECKING, Any
+
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
 from confirmcheck.loading import StaysFile, load_stays, parse_stays, stays_from_json
-from confirmcheck.mail import MailError, attach_summary, insert_summary
 from confirmcheck.render import (
     Section,
     Summary,
@@ -46,6 +39,45 @@ from confirmcheck.report import (
     report_to_json,
 )
 from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay, expand
+
+if TYPE_CHECKING:
+    from confirmcheck.calendar import (
+        MAX_CALENDAR_BYTES,
+        CalendarError,
+        looks_like_calendar,
+        read_calendar,
+        report_to_ics,
+    )
+    from confirmcheck.mail import MailError, attach_summary, insert_summary
+
+# Calendars and mails are loaded when first used: a command line that only
+# checks JSON starts without them (PEP 562).
+_LAZY = {
+    "MAX_CALENDAR_BYTES": "confirmcheck.calendar",
+    "CalendarError": "confirmcheck.calendar",
+    "looks_like_calendar": "confirmcheck.calendar",
+    "read_calendar": "confirmcheck.calendar",
+    "report_to_ics": "confirmcheck.calendar",
+    "MailError": "confirmcheck.mail",
+    "attach_summary": "confirmcheck.mail",
+    "insert_summary": "confirmcheck.mail",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'confirmcheck' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "MAX_CALENDAR_BYTES",
