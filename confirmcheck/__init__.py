@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
-from confirmcheck.loading import StaysFile, load_stays, parse_stays, stays_from_json
+from confirmcheck.loading import (
+    StaysFile,
+    load_stays,
+    parse_json,
+    parse_stays,
+    stays_from_json,
+)
 from confirmcheck.render import (
     Section,
     Summary,
@@ -107,6 +113,7 @@ __all__ = [
     "insert_summary",
     "load_stays",
     "looks_like_calendar",
+    "parse_json",
     "parse_stays",
     "read_calendar",
     "render_html",

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from confirmcheck.errors import InputError, Path, Problem
 from confirmcheck.stay import Series, Stay
 
-__all__ = ["StaysFile", "load_stays", "parse_stays", "stays_from_json"]
+__all__ = ["StaysFile", "load_stays", "parse_json", "parse_stays", "stays_from_json"]
 
 STAY_FIELDS = frozenset(
     {"check_in", "check_out", "rooms", "room_type", "guests", "ref"}

@@ -27,6 +27,7 @@ from confirmcheck import (
     Series,
     Stay,
     diff,
+    parse_json,
     parse_stays,
     report_to_dict,
     resolve_locale,
@@ -119,25 +120,13 @@ def _authenticate(settings: Config, body: bytes) -> None:
         ) from None
 
 
-class _DuplicateKeyError(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKeyError(f"the key {json.dumps(key)} is given twice")
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise _DuplicateKeyError(f"{name} is not a JSON number")
-
-
 def parse_body(body: bytes) -> Any:
-    """The request body as JSON: UTF-8, no duplicate keys, no NaN; else a 400."""
+    """The request body as JSON: UTF-8, no duplicate keys, no NaN; else a 400.
+
+    Over HTTP a body must be UTF-8 (RFC 8259, 8.1): no byte order mark, no
+    UTF-16. The JSON itself is read by the library's strict reader, as a stays
+    file is.
+    """
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -146,23 +135,9 @@ def parse_body(body: bytes) -> Any:
             f"the body is not UTF-8 (byte {error.start}: {error.reason})",
         ) from None
     try:
-        return json.loads(
-            text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant
-        )
-    except json.JSONDecodeError as error:
-        raise ProblemError(
-            "malformed-request",
-            f"the body is not JSON: {error.msg} (line {error.lineno}, "
-            f"column {error.colno})",
-        ) from None
-    except RecursionError:
-        raise ProblemError(
-            "malformed-request", "the body is nested too deeply"
-        ) from None
-    except ValueError as error:  # duplicate keys, NaN, integers with 4300+ digits
-        raise ProblemError(
-            "malformed-request", f"the body is not JSON: {error}"
-        ) from None
+        return parse_json(text, path=("body",))
+    except InputError as error:
+        raise ProblemError("malformed-request", str(error)) from None
 
 
 def _fields(
