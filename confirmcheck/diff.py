@@ -332,18 +332,8 @@ class _Differ:
         not_booked: dict[int, _Outcome] = {}
         for i in req_ids:
             s = requested[i]
-            room_type = None if (t := s.room_type) is None else t.casefold()
+            room_type, at = _order_after_check_in(s, i)
             guests = s.guests
-            # Content order after the check-in (see _Order).
-            at = (
-                s.check_out,
-                room_type or "",
-                guests or 0,
-                s.ref or "",
-                s.rooms,
-                t or "",
-                i,
-            )
             if (same_day := req_starts.get(s.check_in)) is None:
                 req_starts[s.check_in] = [at]
             else:
@@ -361,17 +351,8 @@ class _Differ:
         as_different: dict[int, _Outcome] = {}
         for j in conf_ids:
             c = confirmed[j]
-            room_type = None if (t := c.room_type) is None else t.casefold()
+            room_type, at = _order_after_check_in(c, j)
             guests = c.guests
-            at = (
-                c.check_out,
-                room_type or "",
-                guests or 0,
-                c.ref or "",
-                c.rooms,
-                t or "",
-                j,
-            )
             if (same_day := conf_starts.get(c.check_in)) is None:
                 conf_starts[c.check_in] = [at]
             else:
@@ -693,6 +674,22 @@ def _sort_from(ranges: list[_R], mark: int) -> None:
     """Sort ``ranges[mark:]`` (one stay's ranges) by date, keeping ties in order."""
     if len(ranges) - mark > 1:
         ranges[mark:] = sorted(ranges[mark:], key=_check_in)
+
+
+def _order_after_check_in(stay: Stay, index: int) -> tuple[str | None, _Order]:
+    """The stay's case-folded room type, and its place among the stays with its
+    check-in (see _Order)."""
+    given = stay.room_type
+    room_type = None if given is None else given.casefold()
+    return room_type, (
+        stay.check_out,
+        room_type or "",
+        stay.guests or 0,
+        stay.ref or "",
+        stay.rooms,
+        given or "",
+        index,
+    )
 
 
 def _in_order(group: list[_Order]) -> list[int]:
