@@ -4,32 +4,38 @@ How one night is matched, best outcome first (a request without a room type
 accepts any type; unknown guests match any guests):
 
 1. *booked as requested*: a confirmed room of the requested type (or any type,
-   for a request without one) for the requested guests. Requests that name a room
-   type, then a number of guests, choose first, so that a request that accepts
-   more never takes the room a stricter one needs.
+   for a request without one) for the requested guests. As many requested rooms
+   as possible are booked so, whatever the order of the stays: this is a maximum
+   matching of requested and confirmed rooms, found in three steps.
+
+   a. A confirmed stay that repeats a requested one (same dates, room type and
+      guests) is paired with it first, in one pass over a hash table: most
+      confirmations repeat most requests, and the pairs never go night by night.
+   b. The rest choose night by night: requests that name a room type, then a
+      number of guests, first, so that a request that accepts more does not take
+      the room a stricter one needs.
+   c. Where a request is still without a room while a room is free, rooms are
+      passed on along a chain (a request holding a room the first could take
+      takes another room it can take, and so on to the free one: an augmenting
+      path) until no chain is left; paired stays take part. This is rarely
+      needed, and it is what makes the count the most there can be.
+
 2. *booked differently*: a confirmed room of the requested type for other guests,
    then a confirmed room of another type.
 3. *not booked*: no confirmed room is left for the requested room.
 
 Confirmed rooms left over are *booked but not requested*. Ties are broken by the
 stays' contents, never by their order in the input, so shuffling the input changes
-nothing but the stay numbers.
-
-Most confirmations repeat most requests exactly; such pairs (same dates, room type
-and guests) are matched first in one pass over a hash table, and only what is left
-goes through the night-by-night sweep. Such a pair is a "booked as requested"
-match on every night, as the sweep would find it too. (One thing it settles
-differently: a confirmed stay that only partly repeats a request, and is
-unrequested where a paired one already booked the nights, points to no stay.)
+nothing but the stay numbers. (One thing pairing first settles: a confirmed stay
+that only partly repeats a request, and is unrequested where a paired one already
+booked the nights, points to no stay.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from functools import partial
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, pairwise
 from operator import attrgetter
 from typing import TypeVar
@@ -73,6 +79,10 @@ _K = TypeVar("_K")
 
 # What identical pairs share: dates, room type (case-folded) and guests.
 _JoinKey = tuple[dt.date, dt.date, str | None, int | None]
+# A kind of room or request: case-folded room type and guests (None: any).
+_Kind = tuple[str | None, int | None]
+# A room's room type and guests as given.
+_Given = tuple[str | None, int | None]
 
 
 def diff(
@@ -89,50 +99,6 @@ def diff(
     4
     """
     return _Differ(expand(requested), expand(confirmed)).report()
-
-
-def _order_in_key(stays: Sequence[Stay], index: int) -> tuple[str, int, str, int]:
-    """Content order among stays of one join key: the rest of the content key."""
-    stay = stays[index]
-    return stay.ref or "", stay.rooms, stay.room_type or "", index
-
-
-def _wanted_by_named_guests(
-    requested: Sequence[Stay], confirmed: Sequence[Stay]
-) -> set[int]:
-    """The confirmed stays without guests that a request naming its guests, of the
-    same room type, wants on one of their nights (indexes into ``confirmed``)."""
-    if all(c.guests is not None for c in confirmed):
-        return set()
-    spans: dict[str | None, list[tuple[dt.date, dt.date]]] = {}
-    for s in requested:
-        if s.guests is not None:
-            spans.setdefault(s.room_type_key, []).append((s.check_in, s.check_out))
-    if not spans:
-        return set()
-    # Per room type, the nights such requests want, as sorted disjoint ranges.
-    merged: dict[str | None, tuple[list[dt.date], list[dt.date]]] = {}
-    for key, ranges in spans.items():
-        starts: list[dt.date] = []
-        ends: list[dt.date] = []
-        for start, end in sorted(ranges):
-            if ends and start <= ends[-1]:
-                ends[-1] = max(ends[-1], end)
-            else:
-                starts.append(start)
-                ends.append(end)
-        merged[key] = (starts, ends)
-    out: set[int] = set()
-    for j, c in enumerate(confirmed):
-        if c.guests is not None or (found := merged.get(c.room_type_key)) is None:
-            continue
-        starts, ends = found
-        # The first range that ends after the check-in; it overlaps if it
-        # starts before the check-out.
-        k = bisect_right(ends, c.check_in)
-        if k < len(starts) and starts[k] < c.check_out:
-            out.add(j)
-    return out
 
 
 class _Differ:
@@ -155,6 +121,15 @@ class _Differ:
         # Which requested stay (index) each confirmed stay served first, or -1, so
         # an extra night can say which stay it extends.
         self.served = [-1] * len(confirmed)
+        # What pass 1 paired (see report) and, made when first needed, its rooms
+        # by check-in (see _pairs_at).
+        self.match: list[int] = []
+        self.fast: dict[int, list[tuple[int, int]]] = {}
+        self._pair_index: dict[dt.date, list[int]] | None = None
+        self._pair_kinds: dict[int, _Kind] = {}
+        self._join_keys: dict[_JoinKey, int] = {}
+        self._paired_kinds: set[_Kind] | None = None
+        self._pair_longest = 1
 
     def report(self) -> Report:
         requested, confirmed = self.requested, self.confirmed
@@ -167,31 +142,24 @@ class _Differ:
         # the same rooms, so only those are put in content order.
         # The join key is (check_in, check_out, case-folded room type, guests); it
         # is written out twice below, as building it in a function costs a call
-        # per stay.
-        # A confirmed room without guests fits any guests: a request of its room
-        # type that names its guests chooses before an identical request without
-        # guests, so such a room is left to the sweep where such a request wants
-        # one of its nights.
-        contested = (
-            _wanted_by_named_guests(requested, confirmed)
-            if self.pair_first
-            else range(len(confirmed))
-        )
+        # per stay. (With pair_first False, the tests' way, nothing is paired.)
         first: dict[_JoinKey, int] = {}
-        conf_group = [
-            None
-            if j in contested
-            else first.setdefault(
-                (
-                    c.check_in,
-                    c.check_out,
-                    None if (t := c.room_type) is None else t.casefold(),
-                    c.guests,
-                ),
-                j,
-            )
-            for j, c in enumerate(confirmed)
-        ]
+        conf_group: list[int | None] = (
+            [
+                first.setdefault(
+                    (
+                        c.check_in,
+                        c.check_out,
+                        None if (t := c.room_type) is None else t.casefold(),
+                        c.guests,
+                    ),
+                    j,
+                )
+                for j, c in enumerate(confirmed)
+            ]
+            if self.pair_first
+            else [None] * len(confirmed)
+        )
         req_group = [
             first.get(
                 (
@@ -233,43 +201,50 @@ class _Differ:
                 req_left[i] = want - have
                 conf_left[g] = 0
         if shared:
-            conf_ids: dict[int, list[int]] = {}
+            # Within a key, content order is (ref, rooms, room type as given,
+            # position): both sides sorted by key, then that, in one sort each,
+            # and walked side by side.
+            req_sorted = []
+            for g, ids in shared.items():
+                for i in ids:
+                    s = requested[i]
+                    req_sorted.append((g, s.ref or "", s.rooms, s.room_type or "", i))
+            conf_sorted = []
             for j, g in enumerate(conf_group):
                 if g in shared:
-                    conf_ids.setdefault(g, []).append(j)
-            # Within a key, content order is (ref, rooms, position).
-            req_order = partial(_order_in_key, requested)
-            conf_order = partial(_order_in_key, confirmed)
-            for g, req_ids in shared.items():
-                entries = [
-                    [j, conf_left[j]] for j in sorted(conf_ids[g], key=conf_order)
-                ]
-                for i in sorted(req_ids, key=req_order):
-                    if not entries:
-                        break
-                    want = req_left[i]
-                    taken: list[tuple[int, int]] = []
-                    while want and entries:
-                        entry = entries[0]
-                        n = min(want, entry[1])
-                        want -= n
-                        entry[1] -= n
-                        taken.append((entry[0], n))
-                        if not entry[1]:
-                            entries.pop(0)
-                    for j, n in taken:
-                        conf_left[j] -= n
-                        if served[j] < 0:
-                            served[j] = i
-                    req_left[i] = want
-                    if want or len(taken) > 1:
-                        fast[i] = taken
-                    else:
-                        match[i] = taken[0][0]
+                    c = confirmed[j]
+                    conf_sorted.append((g, c.ref or "", c.rooms, c.room_type or "", j))
+            req_sorted.sort()
+            conf_sorted.sort()
+            q = 0  # the next confirmed stay that may have rooms left
+            end = len(conf_sorted)
+            for g, _, _, _, i in req_sorted:
+                while q < end and conf_sorted[q][0] < g:
+                    q += 1
+                want = req_left[i]
+                taken: list[tuple[int, int]] = []
+                while want and q < end and conf_sorted[q][0] == g:
+                    j = conf_sorted[q][4]
+                    have = conf_left[j]
+                    n = min(want, have)
+                    want -= n
+                    conf_left[j] = have - n
+                    taken.append((j, n))
+                    if served[j] < 0:
+                        served[j] = i
+                    if n == have:
+                        q += 1
+                req_left[i] = want
+                if len(taken) == 1 and not want:
+                    match[i] = taken[0][0]
+                elif taken:
+                    fast[i] = taken
 
         # Pass 2: the rest, night by night over the segments between boundaries.
         req_rest = list(compress(range(len(requested)), req_left))
         conf_rest = list(compress(range(len(confirmed)), conf_left))
+        self.match, self.fast = match, fast
+        self._join_keys = first
         self._sweep(req_rest, conf_rest, req_left, conf_left)
         return self._build(match, fast)
 
@@ -364,8 +339,18 @@ class _Differ:
             by_guests.setdefault(guests, [])
             as_booked[j] = (_BOOKED, c.room_type, guests)
             as_different[j] = (_DIFFERENT, c.room_type, guests)
+        # A stay paired in pass 1 holds its room on every night, but may pass it
+        # on where a request is left without a room (see _augment): its days are
+        # boundaries too, so that the same pairs run all through a segment.
+        paired = [i for i, g in enumerate(self.match) if g >= 0]
+        paired.extend(self.fast)
         boundaries = sorted(
-            req_starts.keys() | req_ends.keys() | conf_starts.keys() | conf_ends.keys()
+            req_starts.keys()
+            | req_ends.keys()
+            | conf_starts.keys()
+            | conf_ends.keys()
+            | {requested[i].check_in for i in paired}
+            | {requested[i].check_out for i in paired}
         )
         req_order = {day: _in_order(ats) for day, ats in req_starts.items()}
         conf_order = {day: _in_order(ats) for day, ats in conf_starts.items()}
@@ -506,6 +491,19 @@ class _Differ:
                     want = take(i, want, every, as_booked)
                 if want:
                     unmet[i] = want
+            if unmet and free:
+                # 1b. As many rooms as possible: rooms passed on along a chain.
+                free -= self._augment(
+                    start,
+                    end,
+                    unmet,
+                    cap,
+                    every,
+                    (typed_guests, typed, untyped_guests, untyped),
+                    req_kind,
+                    conf_kind,
+                )
+                unmet = {i: n for i, n in unmet.items() if n}
             if unmet:
                 order = sorted(unmet, key=req_pos.__getitem__)
                 if free:
@@ -531,6 +529,246 @@ class _Differ:
                 for j in every:
                     if n := cap[j]:
                         _add(unrequested, j, start, end, n)
+
+    def _augment(  # noqa: PLR0917 - the sweep's state, passed on
+        self,
+        start: dt.date,
+        end: dt.date,
+        unmet: dict[int, int],
+        cap: dict[int, int],
+        every: list[int],
+        groups: tuple[list[int], ...],
+        req_kind: dict[int, _Kind],
+        conf_kind: dict[int, _Kind],
+    ) -> int:
+        """Book as many rooms as requested as possible on the nights [start, end).
+
+        Step 1 lets each request choose in turn, and a request may be left without
+        a room while a room is free that it cannot take, though a request holding
+        a room it could take might take the free one instead (or pass its own room
+        on along a longer chain). Each such chain books one more room as
+        requested; when none is left, as many rooms as possible are (a matching is
+        maximum when it has no augmenting path). Chains are searched over kinds of
+        rooms (room type and guests), shortest first; rooms of one kind serve alike.
+        Ties go by content: unmet requests in content order, and of the requests
+        of one kind that hold a room of one kind, the last in content order passes
+        its room on. Paired stays take part too. Changes ``unmet`` and ``cap``;
+        returns how many more rooms are booked as requested.
+        """
+        confirmed = self.confirmed
+        # The rooms that step 1 booked as requested on these nights: by kind of
+        # room, request, and the room type and guests as given (what outcomes show).
+        held: dict[_Kind, dict[int, dict[_Given, int]]] = {}
+        kind_of: dict[int, _Kind] = {}
+        for group in groups:
+            for i in group:
+                for key, found in self.outcomes[i].items():
+                    if key[0] != _BOOKED:
+                        continue
+                    pieces = (found,) if isinstance(found, tuple) else found
+                    # This segment's pieces are the last ones, and end with it.
+                    n = 0
+                    for piece in reversed(pieces):
+                        if piece[1] != end:
+                            break
+                        n += piece[2]
+                    if n:
+                        given = (key[1], key[2])
+                        kind_of[i] = req_kind[i]
+                        by_request = held.setdefault(_kind(*given), {})
+                        by_request.setdefault(i, {})[given] = n
+        free_rooms: dict[_Kind, list[int]] = {}
+        for j in every:
+            if cap[j]:
+                free_rooms.setdefault(conf_kind[j], []).append(j)
+        # The rooms pass 1 paired, by kind (a pair's request and room are of one
+        # kind), and how many of each kind are still held by their pairs. Looked
+        # up only if there could be a chain were pairs of every kind that pass 1
+        # paired anywhere running on these nights, which there mostly is not.
+        paired: dict[_Kind, list[list[int]]] = {}
+        if self._paired_kinds is None:
+            self._paired_kinds = {(key[2], key[3]) for key in self._join_keys}
+        pair_units = dict.fromkeys(self._paired_kinds, 1)
+        kinds = sorted(
+            held.keys() | pair_units.keys() | free_rooms.keys(), key=_kind_order
+        )
+
+        # Per kind: the kinds of requests holding its rooms (until a chain changes
+        # them), and the kinds of rooms it accepts.
+        holding: dict[_Kind, list[_Kind]] = {}
+        accepting: dict[_Kind, list[_Kind]] = {}
+
+        def holder_kinds(room_kind: _Kind) -> list[_Kind]:
+            if (found := holding.get(room_kind)) is None:
+                some = {
+                    kind_of[h]
+                    for h, units in held.get(room_kind, {}).items()
+                    if any(units.values())
+                }
+                if pair_units.get(room_kind):
+                    some.add(room_kind)
+                found = holding[room_kind] = sorted(some, key=_kind_order)
+            return found
+
+        def accepted(kind: _Kind) -> list[_Kind]:
+            if (found := accepting.get(kind)) is None:
+                found = accepting[kind] = [b for b in kinds if _accepts(kind, b)]
+            return found
+
+        def pass_on(room_kind: _Kind, holder_kind: _Kind) -> tuple[int, _Given]:
+            """The request that passes a room of ``room_kind`` on, and the room's
+            given room type and guests; takes the room from it."""
+            options: list[
+                tuple[
+                    tuple[dt.date, _Order],
+                    tuple[bool, str, bool, int],
+                    int,
+                    _Given,
+                    list[int] | None,
+                ]
+            ] = []
+            for h, units in held.get(room_kind, {}).items():
+                if kind_of[h] == holder_kind:
+                    for given, n in units.items():
+                        if n:
+                            options.append(
+                                (self._content(h), _kind_order(given), h, given, None)
+                            )
+            if holder_kind == room_kind:
+                for unit in paired.get(room_kind, ()):
+                    if unit[2]:
+                        c = confirmed[unit[1]]
+                        given = (c.room_type, c.guests)
+                        options.append(
+                            (
+                                self._content(unit[0]),
+                                _kind_order(given),
+                                unit[0],
+                                given,
+                                unit,
+                            )
+                        )
+            *_, holder, given, pair = max(options, key=lambda o: o[:2])
+            if pair is None:
+                held[room_kind][holder][given] -= 1
+            else:
+                pair[2] -= 1
+                pair_units[room_kind] -= 1
+            return holder, given
+
+        booked = 0
+        # No chain from these kinds of requests now, nor later (passing rooms on
+        # never opens a chain that was not there). Most often there is none from
+        # any unmet request, which one search from all of them at once tells.
+        hopeless = {req_kind[i] for i in unmet}
+        if _chain(list(hopeless), accepted, holder_kinds, free_rooms) is None:
+            return 0
+        for i, j, n, kind in self._pairs_at(start):
+            paired.setdefault(kind, []).append([i, j, n])
+        pair_units = {kind: sum(u[2] for u in units) for kind, units in paired.items()}
+        kinds = sorted(held.keys() | paired.keys() | free_rooms.keys(), key=_kind_order)
+        holding.clear()
+        accepting.clear()
+        if _chain(list(hopeless), accepted, holder_kinds, free_rooms) is not None:
+            hopeless.clear()
+        for i in sorted(unmet, key=self._content):
+            wanted = req_kind[i]
+            while unmet[i] and free_rooms and wanted not in hopeless:
+                chain = _chain([wanted], accepted, holder_kinds, free_rooms)
+                if chain is None:
+                    hopeless.add(wanted)
+                    break
+                holding.clear()
+                last, steps = chain
+                # The free room ...
+                rooms = free_rooms[last]
+                j = rooms[0]
+                cap[j] -= 1
+                if not cap[j]:
+                    del rooms[0]
+                    if not rooms:
+                        del free_rooms[last]
+                c = confirmed[j]
+                handed: _Given = (c.room_type, c.guests)
+                # ... is taken by the last holder in the chain, whose room the one
+                # before takes, and so on back to the request.
+                taker = i
+                for room_kind, holder_kind, new_kind in steps:
+                    holder, given = pass_on(room_kind, holder_kind)
+                    kind_of[holder] = holder_kind
+                    units = held.setdefault(new_kind, {}).setdefault(holder, {})
+                    units[handed] = units.get(handed, 0) + 1
+                    self._move(holder, given, -1, start, end)
+                    self._move(holder, handed, 1, start, end)
+                    if taker == i:
+                        taker = holder
+                    handed = given
+                if self.served[j] < 0:
+                    self.served[j] = taker
+                kind_of[i] = wanted
+                units = held.setdefault(_kind(*handed), {}).setdefault(i, {})
+                units[handed] = units.get(handed, 0) + 1
+                self._move(i, handed, 1, start, end)
+                unmet[i] -= 1
+                booked += 1
+        return booked
+
+    def _move(
+        self, i: int, given: _Given, n: int, start: dt.date, end: dt.date
+    ) -> None:
+        """Add ``n`` rooms (or take them away) booked as requested for request
+        ``i`` on [start, end), rooms of the given room type and guests."""
+        whole = self.match[i]
+        if whole >= 0:
+            # A stay booked whole by its pair in pass 1 is now built from pieces.
+            self.fast[i] = [(whole, self.requested[i].rooms)]
+            self.match[i] = -1
+        mine = self.outcomes.setdefault(i, {})
+        key = (_BOOKED, *given)
+        piece = (start, end, n)
+        found = mine.get(key)
+        if found is None:
+            mine[key] = piece
+        elif isinstance(found, tuple):
+            mine[key] = [found, piece]
+        else:
+            found.append(piece)
+
+    def _pairs_at(self, day: dt.date) -> Iterator[tuple[int, int, int, _Kind]]:
+        """The rooms paired in pass 1 on the night ``day``: (request, confirmed
+        stay, rooms, kind). The index is made when first needed, which is rarely."""
+        requested = self.requested
+        if self._pair_index is None:
+            index: dict[dt.date, list[int]] = {}
+            paired = [i for i, g in enumerate(self.match) if g >= 0]
+            paired.extend(self.fast)
+            for i in paired:
+                check_in = requested[i].check_in
+                if (same_day := index.get(check_in)) is None:
+                    index[check_in] = [i]
+                else:
+                    same_day.append(i)
+            self._pair_index = index
+            self._pair_longest = max((requested[i].nights for i in paired), default=1)
+        index, kinds = self._pair_index, self._pair_kinds
+        match, fast = self.match, self.fast
+        for back in range(self._pair_longest):
+            for i in index.get(day - dt.timedelta(days=back), ()):
+                s = requested[i]
+                if s.check_out <= day:
+                    continue
+                if (kind := kinds.get(i)) is None:
+                    kind = kinds[i] = _kind(s.room_type, s.guests)
+                if (whole := match[i]) >= 0:
+                    yield i, whole, s.rooms, kind
+                else:
+                    for j, n in fast[i]:
+                        yield i, j, n, kind
+
+    def _content(self, i: int) -> tuple[dt.date, _Order]:
+        """Request ``i``'s place in content order."""
+        s = self.requested[i]
+        return s.check_in, _order_after_check_in(s, i)[1]
 
     def _build(
         self, match: list[int], fast: dict[int, list[tuple[int, int]]]
@@ -664,6 +902,63 @@ class _Differ:
             not_booked=tuple(not_booked),
             unrequested=tuple(unrequested),
         )
+
+
+def _kind(room_type: str | None, guests: int | None) -> _Kind:
+    """A kind of room or request: case-folded room type and guests."""
+    return (None if room_type is None else room_type.casefold()), guests
+
+
+def _kind_order(kind: _Kind | _Given) -> tuple[bool, str, bool, int]:
+    room_type, guests = kind
+    return room_type is None, room_type or "", guests is None, guests or 0
+
+
+def _given_order(given: _Given) -> tuple[bool, str, bool, int]:
+    return _kind_order(given)
+
+
+def _accepts(request: _Kind, room: _Kind) -> bool:
+    """Whether a room of this kind books a request of that kind as requested."""
+    return (request[0] is None or request[0] == room[0]) and (
+        request[1] is None or room[1] is None or request[1] == room[1]
+    )
+
+
+def _chain(
+    wanted: list[_Kind],
+    accepted: Callable[[_Kind], list[_Kind]],
+    holder_kinds: Callable[[_Kind], list[_Kind]],
+    free_rooms: dict[_Kind, list[int]],
+) -> tuple[_Kind, list[tuple[_Kind, _Kind, _Kind]]] | None:
+    """The shortest chain from a request of a kind in ``wanted`` to a free room.
+
+    Returns the free room's kind and the steps from there back to the request:
+    ``(room kind, holder kind, new kind)``, a holder of ``holder kind`` that has a
+    room of ``room kind`` taking one of ``new kind``; or None.
+    """
+    parent: dict[_Kind, tuple[_Kind, _Kind] | None] = {}
+    queue: list[_Kind] = []
+    for kind in wanted:
+        for b in accepted(kind):
+            if b not in parent:
+                parent[b] = None
+                queue.append(b)
+    for b in queue:  # grows while it is read: breadth first
+        if b in free_rooms:
+            steps: list[tuple[_Kind, _Kind, _Kind]] = []
+            at = b
+            while (step := parent[at]) is not None:
+                before, holder_kind = step
+                steps.append((before, holder_kind, at))
+                at = before
+            return b, steps
+        for a in holder_kinds(b):
+            for other in accepted(a):
+                if other not in parent:
+                    parent[other] = (b, a)
+                    queue.append(other)
+    return None
 
 
 def _check_in(item: Range) -> dt.date:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from itertools import islice
+from typing import cast
 
 from dateutil.rrule import rrulestr
 
@@ -396,6 +397,9 @@ def _rule_shape_problems(parts: dict[str, str]) -> list[Problem]:
 
 def expand(items: Iterable[Stay | Series]) -> list[Stay]:
     """The stays of ``items`` in order, each series replaced by its occurrences."""
+    items = list(items)
+    if set(map(type, items)) <= {Stay}:
+        return cast("list[Stay]", items)  # stays only, the common case: no loop
     out: list[Stay] = []
     for item in items:
         if isinstance(item, Series):
