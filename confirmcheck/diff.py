@@ -37,7 +37,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, pairwise
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TypeVar
 
 from confirmcheck.report import (
@@ -47,7 +47,9 @@ from confirmcheck.report import (
     Status,
     StayResult,
     new_range,
+    new_report,
     new_stay_result,
+    new_totals,
 )
 from confirmcheck.stay import Series, Stay, expand
 
@@ -65,6 +67,8 @@ _Piece = tuple[dt.date, dt.date, int]
 _Pieces = _Piece | list[_Piece]
 _R = TypeVar("_R", bound=Range)
 _ROOMS = attrgetter("rooms")
+_ROOM_TYPE_OF_KEY = itemgetter(2)
+_NO_STATUS = dict.fromkeys(Status, 0)
 
 # Content order, which breaks ties by the stays' contents and never by the input
 # order: check-in, check-out, case-folded room type, guests, ref, rooms, then the
@@ -139,38 +143,16 @@ class _Differ:
 
         # Pass 1: identical pairs, in one hash join. Each join key is named by the
         # first confirmed stay that has it. Only stays that share a key compete for
-        # the same rooms, so only those are put in content order.
-        # The join key is (check_in, check_out, case-folded room type, guests); it
-        # is written out twice below, as building it in a function costs a call
-        # per stay. (With pair_first False, the tests' way, nothing is paired.)
+        # the same rooms, so only those are put in content order. (With
+        # pair_first False, the tests' way, nothing is paired.)
         first: dict[_JoinKey, int] = {}
-        conf_group: list[int | None] = (
-            [
-                first.setdefault(
-                    (
-                        c.check_in,
-                        c.check_out,
-                        None if (t := c.room_type) is None else t.casefold(),
-                        c.guests,
-                    ),
-                    j,
-                )
-                for j, c in enumerate(confirmed)
-            ]
-            if self.pair_first
-            else [None] * len(confirmed)
-        )
-        req_group = [
-            first.get(
-                (
-                    s.check_in,
-                    s.check_out,
-                    None if (t := s.room_type) is None else t.casefold(),
-                    s.guests,
-                )
+        if self.pair_first:
+            conf_group: list[int | None] = list(
+                map(first.setdefault, _join_keys(confirmed), range(len(confirmed)))
             )
-            for s in requested
-        ]
+        else:
+            conf_group = [None] * len(confirmed)
+        req_group = list(map(first.get, _join_keys(requested)))
         # Keys that several stays give (of one side or the other); counted only
         # when there are any, which for most inputs there are not.
         multi: set[int | None] = set()
@@ -201,44 +183,7 @@ class _Differ:
                 req_left[i] = want - have
                 conf_left[g] = 0
         if shared:
-            # Within a key, content order is (ref, rooms, room type as given,
-            # position): both sides sorted by key, then that, in one sort each,
-            # and walked side by side.
-            req_sorted = []
-            for g, ids in shared.items():
-                for i in ids:
-                    s = requested[i]
-                    req_sorted.append((g, s.ref or "", s.rooms, s.room_type or "", i))
-            conf_sorted = []
-            for j, g in enumerate(conf_group):
-                if g in shared:
-                    c = confirmed[j]
-                    conf_sorted.append((g, c.ref or "", c.rooms, c.room_type or "", j))
-            req_sorted.sort()
-            conf_sorted.sort()
-            q = 0  # the next confirmed stay that may have rooms left
-            end = len(conf_sorted)
-            for g, _, _, _, i in req_sorted:
-                while q < end and conf_sorted[q][0] < g:
-                    q += 1
-                want = req_left[i]
-                taken: list[tuple[int, int]] = []
-                while want and q < end and conf_sorted[q][0] == g:
-                    j = conf_sorted[q][4]
-                    have = conf_left[j]
-                    n = min(want, have)
-                    want -= n
-                    conf_left[j] = have - n
-                    taken.append((j, n))
-                    if served[j] < 0:
-                        served[j] = i
-                    if n == have:
-                        q += 1
-                req_left[i] = want
-                if len(taken) == 1 and not want:
-                    match[i] = taken[0][0]
-                elif taken:
-                    fast[i] = taken
+            self._pair_shared(shared, conf_group, match, fast, req_left, conf_left)
 
         # Pass 2: the rest, night by night over the segments between boundaries.
         req_rest = list(compress(range(len(requested)), req_left))
@@ -247,6 +192,79 @@ class _Differ:
         self._join_keys = first
         self._sweep(req_rest, conf_rest, req_left, conf_left)
         return self._build(match, fast)
+
+    def _pair_shared(  # noqa: PLR0917 - pass 1's state, passed on
+        self,
+        shared: dict[int, list[int]],
+        conf_group: list[int | None],
+        match: list[int],
+        fast: dict[int, list[tuple[int, int]]],
+        req_left: list[int],
+        conf_left: list[int],
+    ) -> None:
+        """Pass 1 for the join keys that several stays give, side by side in
+        content order: within a key, (ref, rooms, room type as given, position)."""
+        requested, confirmed, served = self.requested, self.confirmed, self.served
+        conf_ids: dict[int, list[int]] = {}
+        for j, g in enumerate(conf_group):
+            if g in shared:
+                conf_ids.setdefault(g, []).append(j)
+        req_sorted = []
+        conf_sorted = []
+        for g, req_ids in shared.items():
+            ids = conf_ids[g]
+            # The usual key: single rooms, confirmed with one room type as given.
+            # Then which request gets which room changes nothing, and only which
+            # requests go without, if rooms are short, is a matter of order.
+            if (
+                all(requested[i].rooms == 1 for i in req_ids)
+                and all(confirmed[j].rooms == 1 for j in ids)
+                and len({confirmed[j].room_type for j in ids}) == 1
+            ):
+                first_ids = req_ids
+                if len(req_ids) > len(ids):
+                    first_ids = sorted(req_ids, key=self._order_in_key)[: len(ids)]
+                for i, j in zip(first_ids, ids, strict=False):
+                    match[i] = j
+                    served[j] = i
+                    req_left[i] = conf_left[j] = 0
+                continue
+            for i in req_ids:
+                s = requested[i]
+                req_sorted.append((g, s.ref or "", s.rooms, s.room_type or "", i))
+            for j in ids:
+                c = confirmed[j]
+                conf_sorted.append((g, c.ref or "", c.rooms, c.room_type or "", j))
+        req_sorted.sort()
+        conf_sorted.sort()
+        q = 0  # the next confirmed stay that may have rooms left
+        end = len(conf_sorted)
+        for g, _, _, _, i in req_sorted:
+            while q < end and conf_sorted[q][0] < g:
+                q += 1
+            want = req_left[i]
+            taken: list[tuple[int, int]] = []
+            while want and q < end and conf_sorted[q][0] == g:
+                j = conf_sorted[q][4]
+                have = conf_left[j]
+                n = min(want, have)
+                want -= n
+                conf_left[j] = have - n
+                taken.append((j, n))
+                if served[j] < 0:
+                    served[j] = i
+                if n == have:
+                    q += 1
+            req_left[i] = want
+            if len(taken) == 1 and not want:
+                match[i] = taken[0][0]
+            elif taken:
+                fast[i] = taken
+
+    def _order_in_key(self, i: int) -> tuple[str, int, str, int]:
+        """Request ``i``'s place among the requests of its join key."""
+        s = self.requested[i]
+        return s.ref or "", s.rooms, s.room_type or "", i
 
     def _sweep(
         self,
@@ -779,29 +797,37 @@ class _Differ:
         different: list[DifferentRange] = []
         not_booked: list[Range] = []
         stays: list[StayResult] = []
+        add_booked, add_stay = booked.append, stays.append
         booked_as_requested = Status.BOOKED
+        # The totals, counted here rather than in a second pass over the report.
+        nights_in_all = room_nights_in_all = 0
+        by_bucket = [0, 0, 0]  # room-nights booked, booked differently, not booked
+        by_status = dict(_NO_STATUS)
         for i, (s, whole) in enumerate(zip(requested, match, strict=True)):
             number = i + 1
+            check_in, check_out, rooms = s.check_in, s.check_out, s.rooms
+            nights = (check_out - check_in).days
+            nights_in_all += nights
+            room_nights_in_all += nights * rooms
             if whole >= 0:
                 # The common case: one identical confirmed stay books all of it.
                 c = confirmed[whole]
-                booked.append(
-                    new_range(
-                        number, s.check_in, s.check_out, s.rooms, c.room_type, c.guests
-                    )
+                add_booked(
+                    new_range(number, check_in, check_out, rooms, c.room_type, c.guests)
                 )
-                stays.append(
+                add_stay(
                     new_stay_result(
                         number,
-                        s.check_in,
-                        s.check_out,
-                        s.rooms,
+                        check_in,
+                        check_out,
+                        rooms,
                         s.room_type,
                         s.guests,
                         s.ref,
                         booked_as_requested,
                     )
                 )
+                by_bucket[_BOOKED] += nights * rooms
                 continue
             # Merge pieces with equal outcome: same bucket and same booked rooms.
             outcomes = swept.get(i)
@@ -810,7 +836,7 @@ class _Differ:
             for j, n in fast.get(i, ()):
                 c = confirmed[j]
                 key = (_BOOKED, c.room_type, c.guests)
-                piece = (s.check_in, s.check_out, n)
+                piece = (check_in, check_out, n)
                 found = outcomes.get(key)
                 if found is None:
                     outcomes[key] = piece
@@ -822,16 +848,14 @@ class _Differ:
             # sorted by (stay, check_in) without a sort of the whole list.
             marks = (len(booked), len(different), len(not_booked))
             room_nights = [0, 0, 0]
-            for (bucket, room_type, guests), found in sorted(
-                outcomes.items(),
-                key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2] or 0),
-            ):
+            items = list(outcomes.items())
+            if len(items) > 1:
+                items.sort(key=_outcome_order)
+            for (bucket, room_type, guests), found in items:
                 for start, end, n in _coalesce(found):
                     room_nights[bucket] += (end - start).days * n
                     if bucket == _BOOKED:
-                        booked.append(
-                            new_range(number, start, end, n, room_type, guests)
-                        )
+                        add_booked(new_range(number, start, end, n, room_type, guests))
                     elif bucket == _DIFFERENT:
                         different.append(
                             DifferentRange(
@@ -852,7 +876,7 @@ class _Differ:
             _sort_from(booked, marks[0])
             _sort_from(different, marks[1])
             _sort_from(not_booked, marks[2])
-            if room_nights[_NOT_BOOKED] == s.room_nights:
+            if room_nights[_NOT_BOOKED] == nights * rooms:
                 status = Status.NOT_BOOKED
             elif room_nights[_NOT_BOOKED]:
                 status = Status.PARTLY_BOOKED
@@ -860,20 +884,50 @@ class _Differ:
                 status = Status.BOOKED_DIFFERENTLY
             else:
                 status = Status.BOOKED
-            stays.append(
+            by_status[status] += 1
+            by_bucket[_BOOKED] += room_nights[_BOOKED]
+            by_bucket[_DIFFERENT] += room_nights[_DIFFERENT]
+            by_bucket[_NOT_BOOKED] += room_nights[_NOT_BOOKED]
+            add_stay(
                 new_stay_result(
                     number,
-                    s.check_in,
-                    s.check_out,
-                    s.rooms,
+                    check_in,
+                    check_out,
+                    rooms,
                     s.room_type,
                     s.guests,
                     s.ref,
                     status,
                 )
             )
+        by_status[booked_as_requested] += len(stays) - sum(by_status.values())
 
-        served = self.served
+        unrequested = self._unrequested_ranges() if self.unrequested else []
+        totals = new_totals(
+            len(stays),
+            nights_in_all,
+            room_nights_in_all,
+            by_bucket[_BOOKED],
+            by_bucket[_DIFFERENT],
+            by_bucket[_NOT_BOOKED],
+            sum([(r.check_out - r.check_in).days * r.rooms for r in unrequested]),
+            by_status[Status.BOOKED],
+            by_status[Status.BOOKED_DIFFERENTLY],
+            by_status[Status.PARTLY_BOOKED],
+            by_status[Status.NOT_BOOKED],
+        )
+        return new_report(
+            tuple(stays),
+            tuple(booked),
+            tuple(different),
+            tuple(not_booked),
+            tuple(unrequested),
+            totals,
+        )
+
+    def _unrequested_ranges(self) -> list[Range]:
+        """The confirmed rooms left over, coalesced, in date order."""
+        confirmed, served = self.confirmed, self.served
         extra: dict[tuple[int | None, str | None, int | None], list[_Piece]] = {}
         for j, found in self.unrequested.items():
             c = confirmed[j]
@@ -895,13 +949,32 @@ class _Differ:
                 r.guests or 0,
             )
         )
-        return Report(
-            stays=tuple(stays),
-            booked=tuple(booked),
-            booked_differently=tuple(different),
-            not_booked=tuple(not_booked),
-            unrequested=tuple(unrequested),
-        )
+        return unrequested
+
+
+_KEY_FIELDS = attrgetter("check_in", "check_out", "room_type", "guests")
+
+
+def _join_keys(stays: Sequence[Stay]) -> list[_JoinKey]:
+    """Each stay's join key: (check_in, check_out, case-folded room type, guests).
+
+    Built by C loops (attrgetter, map), with the room types as given when
+    case-folding changes none of them, as is usual; otherwise folded one by one.
+    """
+    keys: list[_JoinKey] = list(map(_KEY_FIELDS, stays))
+    if any(
+        t is not None and t.casefold() != t for t in set(map(_ROOM_TYPE_OF_KEY, keys))
+    ):
+        keys = [
+            (check_in, check_out, None if t is None else t.casefold(), guests)
+            for check_in, check_out, t, guests in keys
+        ]
+    return keys
+
+
+def _outcome_order(item: tuple[_Outcome, _Pieces]) -> tuple[int, str, int]:
+    (bucket, room_type, guests), _ = item
+    return bucket, room_type or "", guests or 0
 
 
 def _kind(room_type: str | None, guests: int | None) -> _Kind:

@@ -188,16 +188,6 @@ class _NewRange:
         self.__class__ = Range  # type: ignore[assignment]
 
 
-if TYPE_CHECKING:
-    new_stay_result = StayResult
-    new_range = Range
-else:
-    new_stay_result = _NewStayResult
-    """``StayResult(...)``, built faster (for the diff; same arguments, same value)."""
-    new_range = _NewRange
-    """``Range(...)``, built faster (for the diff; same arguments, same value)."""
-
-
 @dataclass(frozen=True, slots=True)
 class Totals:
     """Counts over the whole report; room-nights are nights times rooms."""
@@ -266,6 +256,87 @@ class Report:
         return (
             not self.not_booked and not self.booked_differently and not self.unrequested
         )
+
+
+class _NewTotals:
+    __slots__ = Totals.__slots__
+
+    def __init__(  # noqa: PLR0917 - the dataclass's own signature
+        self,
+        requested_stays: int,
+        requested_nights: int,
+        requested_room_nights: int,
+        booked_room_nights: int,
+        booked_differently_room_nights: int,
+        not_booked_room_nights: int,
+        unrequested_room_nights: int,
+        stays_booked: int,
+        stays_booked_differently: int,
+        stays_partly_booked: int,
+        stays_not_booked: int,
+    ) -> None:
+        self.requested_stays = requested_stays
+        self.requested_nights = requested_nights
+        self.requested_room_nights = requested_room_nights
+        self.booked_room_nights = booked_room_nights
+        self.booked_differently_room_nights = booked_differently_room_nights
+        self.not_booked_room_nights = not_booked_room_nights
+        self.unrequested_room_nights = unrequested_room_nights
+        self.stays_booked = stays_booked
+        self.stays_booked_differently = stays_booked_differently
+        self.stays_partly_booked = stays_partly_booked
+        self.stays_not_booked = stays_not_booked
+        self.__class__ = Totals  # type: ignore[assignment]
+
+
+class _NewReport:
+    """A Report whose totals the diff counted while it built the rest: the same
+    value as ``Report(...)``, without a second pass over a large report."""
+
+    __slots__ = Report.__slots__
+
+    def __init__(  # noqa: PLR0917 - the dataclass's own fields
+        self,
+        stays: tuple[StayResult, ...],
+        booked: tuple[Range, ...],
+        booked_differently: tuple[DifferentRange, ...],
+        not_booked: tuple[Range, ...],
+        unrequested: tuple[Range, ...],
+        totals: Totals,
+    ) -> None:
+        self.stays = stays
+        self.booked = booked
+        self.booked_differently = booked_differently
+        self.not_booked = not_booked
+        self.unrequested = unrequested
+        self.totals = totals
+        self.__class__ = Report  # type: ignore[assignment]
+
+
+if TYPE_CHECKING:
+    new_stay_result = StayResult
+    new_range = Range
+    new_totals = Totals
+
+    def new_report(  # noqa: PLR0917 - as _NewReport
+        stays: tuple[StayResult, ...],
+        booked: tuple[Range, ...],
+        booked_differently: tuple[DifferentRange, ...],
+        not_booked: tuple[Range, ...],
+        unrequested: tuple[Range, ...],
+        totals: Totals,
+    ) -> Report: ...
+
+else:
+    new_stay_result = _NewStayResult
+    """``StayResult(...)``, built faster (for the diff; same arguments, same value)."""
+    new_range = _NewRange
+    """``Range(...)``, built faster (for the diff; same arguments, same value)."""
+    new_totals = _NewTotals
+    """``Totals(...)``, built faster (for the diff; same arguments, same value)."""
+    new_report = _NewReport
+    """``Report(...)`` with the totals given rather than counted (for the diff,
+    which counts them as it goes; the tests hold the two equal)."""
 
 
 # --- JSON -------------------------------------------------------------------------

@@ -11,10 +11,14 @@ import pytest
 
 from confirmcheck.report import (
     Range,
+    Report,
     Status,
     StayResult,
+    Totals,
     new_range,
+    new_report,
     new_stay_result,
+    new_totals,
 )
 
 D1 = dt.date(2026, 3, 9)
@@ -55,10 +59,31 @@ def test_new_stay_result_is_a_stay_result() -> None:
         built.status = Status.BOOKED  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("cls", [Range, StayResult])
+def test_new_report_is_a_report_with_the_totals_given() -> None:
+    stays = (new_stay_result(1, D1, D2, 2, None, None, None, Status.BOOKED),)
+    booked = (new_range(1, D1, D2, 2),)
+    usual = Report(stays=stays, booked=booked)
+    totals = new_totals(*dataclasses.astuple(usual.totals))
+    assert type(totals) is Totals
+    assert totals == usual.totals
+    built = new_report(stays, booked, (), (), (), totals)
+    assert type(built) is Report
+    assert built == usual
+    assert built.totals == usual.totals
+    assert repr(built) == repr(usual)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.booked = ()  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("cls", [Range, StayResult, Totals, Report])
 def test_builders_set_every_field(cls: type) -> None:
     # A field added to the dataclass must be added to its builder too.
-    builder: Any = {Range: new_range, StayResult: new_stay_result}[cls]
+    builder: Any = {
+        Range: new_range,
+        StayResult: new_stay_result,
+        Totals: new_totals,
+        Report: new_report,
+    }[cls]
     code = builder.__init__.__code__
     parameters = code.co_varnames[1 : code.co_argcount]
     assert parameters == tuple(f.name for f in dataclasses.fields(cls))
