@@ -37,7 +37,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, pairwise
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, sub
 from typing import TypeVar
 
 from confirmcheck.report import (
@@ -69,6 +69,11 @@ _R = TypeVar("_R", bound=Range)
 _ROOMS = attrgetter("rooms")
 _ROOM_TYPE_OF_KEY = itemgetter(2)
 _NO_STATUS = dict.fromkeys(Status, 0)
+_ROOM_TYPE = attrgetter("room_type")
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+_CHECK_IN = attrgetter("check_in")
+_CHECK_OUT = attrgetter("check_out")
 
 # Content order, which breaks ties by the stays' contents and never by the input
 # order: check-in, check-out, case-folded room type, guests, ref, rooms, then the
@@ -133,6 +138,8 @@ class _Differ:
         self._pair_kinds: dict[int, _Kind] = {}
         self._join_keys: dict[_JoinKey, int] = {}
         self._paired_kinds: set[_Kind] | None = None
+        # Whether every confirmed room type is its own case-folded form.
+        self._types_as_given = True
         self._pair_longest = 1
 
     def report(self) -> Report:
@@ -146,13 +153,15 @@ class _Differ:
         # the same rooms, so only those are put in content order. (With
         # pair_first False, the tests' way, nothing is paired.)
         first: dict[_JoinKey, int] = {}
+        conf_keys, self._types_as_given = _join_keys(confirmed)
         if self.pair_first:
             conf_group: list[int | None] = list(
-                map(first.setdefault, _join_keys(confirmed), range(len(confirmed)))
+                map(first.setdefault, conf_keys, range(len(confirmed)))
             )
         else:
             conf_group = [None] * len(confirmed)
-        req_group = list(map(first.get, _join_keys(requested)))
+        del conf_keys
+        req_group = list(map(first.get, _join_keys(requested)[0]))
         # Keys that several stays give (of one side or the other); counted only
         # when there are any, which for most inputs there are not.
         multi: set[int | None] = set()
@@ -164,12 +173,14 @@ class _Differ:
         # match[i]: the one confirmed stay that books all of requested stay i.
         match = [-1] * len(requested)
         fast: dict[int, list[tuple[int, int]]] = {}  # anything else pass 1 books
-        shared: dict[int, list[int]] = {}  # keys given by several stays
+        # Requests of keys that several stays give, as (key, request): flat, as a
+        # dict of lists would be thousands of objects for the collector to track.
+        shared: list[tuple[int, int]] = []
         for i, g in enumerate(req_group):
             if g is None:
                 continue
             if g in multi:
-                shared.setdefault(g, []).append(i)
+                shared.append((g, i))
                 continue
             # The common case: one requested and one confirmed stay with this key.
             served[g] = i
@@ -195,7 +206,7 @@ class _Differ:
 
     def _pair_shared(  # noqa: PLR0917 - pass 1's state, passed on
         self,
-        shared: dict[int, list[int]],
+        shared: list[tuple[int, int]],
         conf_group: list[int | None],
         match: list[int],
         fast: dict[int, list[tuple[int, int]]],
@@ -203,28 +214,43 @@ class _Differ:
         conf_left: list[int],
     ) -> None:
         """Pass 1 for the join keys that several stays give, side by side in
-        content order: within a key, (ref, rooms, room type as given, position)."""
+        content order: within a key, (ref, rooms, room type as given, position).
+        ``shared`` holds (key, request) in request order."""
         requested, confirmed, served = self.requested, self.confirmed, self.served
-        conf_ids: dict[int, list[int]] = {}
-        for j, g in enumerate(conf_group):
-            if g in shared:
-                conf_ids.setdefault(g, []).append(j)
+        keys = set(map(_FIRST, shared))
+        conf_shared = [(g, j) for j, g in enumerate(conf_group) if g in keys]
+        shared.sort()  # by key; within a key, by position as given
+        conf_shared.sort()
         req_sorted = []
         conf_sorted = []
-        for g, req_ids in shared.items():
-            ids = conf_ids[g]
+        a = c = 0
+        while a < len(shared):
+            g = shared[a][0]
+            b = a
+            while b < len(shared) and shared[b][0] == g:
+                b += 1
+            while conf_shared[c][0] != g:
+                c += 1
+            d = c
+            while d < len(conf_shared) and conf_shared[d][0] == g:
+                d += 1
+            req_ids = list(map(_SECOND, shared[a:b]))
+            ids = list(map(_SECOND, conf_shared[c:d]))
+            a, c = b, d
             # The usual key: single rooms, confirmed with one room type as given.
             # Then which request gets which room changes nothing, and only which
             # requests go without, if rooms are short, is a matter of order.
             if (
-                all(requested[i].rooms == 1 for i in req_ids)
-                and all(confirmed[j].rooms == 1 for j in ids)
-                and len({confirmed[j].room_type for j in ids}) == 1
+                max(map(req_left.__getitem__, req_ids)) == 1
+                and max(map(conf_left.__getitem__, ids)) == 1
+                and (
+                    self._types_as_given
+                    or len(set(map(_ROOM_TYPE, map(confirmed.__getitem__, ids)))) == 1
+                )
             ):
-                first_ids = req_ids
                 if len(req_ids) > len(ids):
-                    first_ids = sorted(req_ids, key=self._order_in_key)[: len(ids)]
-                for i, j in zip(first_ids, ids, strict=False):
+                    req_ids = sorted(req_ids, key=self._order_in_key)[: len(ids)]
+                for i, j in zip(req_ids, ids, strict=False):
                     match[i] = j
                     served[j] = i
                     req_left[i] = conf_left[j] = 0
@@ -233,8 +259,8 @@ class _Differ:
                 s = requested[i]
                 req_sorted.append((g, s.ref or "", s.rooms, s.room_type or "", i))
             for j in ids:
-                c = confirmed[j]
-                conf_sorted.append((g, c.ref or "", c.rooms, c.room_type or "", j))
+                o = confirmed[j]
+                conf_sorted.append((g, o.ref or "", o.rooms, o.room_type or "", j))
         req_sorted.sort()
         conf_sorted.sort()
         q = 0  # the next confirmed stay that may have rooms left
@@ -573,7 +599,7 @@ class _Differ:
         its room on. Paired stays take part too. Changes ``unmet`` and ``cap``;
         returns how many more rooms are booked as requested.
         """
-        confirmed = self.confirmed
+        requested, confirmed = self.requested, self.confirmed
         # The rooms that step 1 booked as requested on these nights: by kind of
         # room, request, and the room type and guests as given (what outcomes show).
         held: dict[_Kind, dict[int, dict[_Given, int]]] = {}
@@ -636,37 +662,25 @@ class _Differ:
         def pass_on(room_kind: _Kind, holder_kind: _Kind) -> tuple[int, _Given]:
             """The request that passes a room of ``room_kind`` on, and the room's
             given room type and guests; takes the room from it."""
-            options: list[
-                tuple[
-                    tuple[dt.date, _Order],
-                    tuple[bool, str, bool, int],
-                    int,
-                    _Given,
-                    list[int] | None,
-                ]
-            ] = []
+            options: list[tuple[int, _Given, list[int] | None]] = []
             for h, units in held.get(room_kind, {}).items():
                 if kind_of[h] == holder_kind:
-                    for given, n in units.items():
-                        if n:
-                            options.append(
-                                (self._content(h), _kind_order(given), h, given, None)
-                            )
+                    options.extend((h, given, None) for given, n in units.items() if n)
             if holder_kind == room_kind:
                 for unit in paired.get(room_kind, ()):
                     if unit[2]:
                         c = confirmed[unit[1]]
-                        given = (c.room_type, c.guests)
-                        options.append(
-                            (
-                                self._content(unit[0]),
-                                _kind_order(given),
-                                unit[0],
-                                given,
-                                unit,
-                            )
-                        )
-            *_, holder, given, pair = max(options, key=lambda o: o[:2])
+                        options.append((unit[0], (c.room_type, c.guests), unit))
+            # Content order begins with the check-in: only the latest compete.
+            latest = max(requested[h].check_in for h, _, _ in options)
+            *_, holder, given, pair = max(
+                (
+                    (self._content(h), _kind_order(given), h, given, pair)
+                    for h, given, pair in options
+                    if requested[h].check_in == latest
+                ),
+                key=lambda o: o[:2],
+            )
             if pair is None:
                 held[room_kind][holder][given] -= 1
             else:
@@ -767,7 +781,11 @@ class _Differ:
                 else:
                     same_day.append(i)
             self._pair_index = index
-            self._pair_longest = max((requested[i].nights for i in paired), default=1)
+            if paired:
+                lengths = map(
+                    sub, map(_CHECK_OUT, requested), map(_CHECK_IN, requested)
+                )
+                self._pair_longest = max(lengths).days
         index, kinds = self._pair_index, self._pair_kinds
         match, fast = self.match, self.fast
         for back in range(self._pair_longest):
@@ -955,8 +973,9 @@ class _Differ:
 _KEY_FIELDS = attrgetter("check_in", "check_out", "room_type", "guests")
 
 
-def _join_keys(stays: Sequence[Stay]) -> list[_JoinKey]:
-    """Each stay's join key: (check_in, check_out, case-folded room type, guests).
+def _join_keys(stays: Sequence[Stay]) -> tuple[list[_JoinKey], bool]:
+    """Each stay's join key: (check_in, check_out, case-folded room type, guests),
+    and whether every room type is as given in its key.
 
     Built by C loops (attrgetter, map), with the room types as given when
     case-folding changes none of them, as is usual; otherwise folded one by one.
@@ -969,7 +988,8 @@ def _join_keys(stays: Sequence[Stay]) -> list[_JoinKey]:
             (check_in, check_out, None if t is None else t.casefold(), guests)
             for check_in, check_out, t, guests in keys
         ]
-    return keys
+        return keys, False
+    return keys, True
 
 
 def _outcome_order(item: tuple[_Outcome, _Pieces]) -> tuple[int, str, int]:
