@@ -365,6 +365,35 @@ def test_as_many_rooms_as_possible_are_booked_as_requested(
         assert other == min(asked - best, rooms - best), night
 
 
+@settings(max_examples=500)
+@given(st.data(), st.randoms(use_true_random=False))
+def test_passing_rooms_on_does_not_depend_on_the_order_of_the_input(
+    data: st.DataObject, rng: random.Random
+) -> None:
+    """Where rooms are passed on along a chain, which request gives up which room
+    is decided by the stays' contents, never by their order in the input."""
+    import dataclasses
+
+    requested = data.draw(st.lists(_crowded, max_size=6))
+    copies = (
+        data.draw(st.lists(st.sampled_from(requested), max_size=len(requested)))
+        if requested
+        else []
+    )
+    copies = [
+        dataclasses.replace(c, guests=None) if data.draw(st.booleans()) else c
+        for c in copies
+    ]
+    confirmed = copies + data.draw(st.lists(_crowded, max_size=4))
+    shuffled_requested = list(requested)
+    shuffled_confirmed = list(confirmed)
+    rng.shuffle(shuffled_requested)
+    rng.shuffle(shuffled_confirmed)
+    before = _outcome(diff(requested, confirmed), requested)
+    after = _outcome(diff(shuffled_requested, shuffled_confirmed), shuffled_requested)
+    assert after == before
+
+
 @given(st.data())
 def test_pairing_identical_stays_first_books_what_the_sweep_alone_books(
     data: st.DataObject,
