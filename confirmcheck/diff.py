@@ -656,7 +656,13 @@ class _Differ:
 
         def accepted(kind: _Kind) -> list[_Kind]:
             if (found := accepting.get(kind)) is None:
-                found = accepting[kind] = [b for b in kinds if _accepts(kind, b)]
+                room_type, guests = kind
+                found = accepting[kind] = [
+                    b
+                    for b in kinds
+                    if (room_type is None or b[0] == room_type)
+                    and (guests is None or b[1] is None or b[1] == guests)
+                ]
             return found
 
         def pass_on(room_kind: _Kind, holder_kind: _Kind) -> tuple[int, _Given]:
@@ -1009,13 +1015,6 @@ def _kind_order(kind: _Kind | _Given) -> tuple[bool, str, bool, int]:
 
 def _given_order(given: _Given) -> tuple[bool, str, bool, int]:
     return _kind_order(given)
-
-
-def _accepts(request: _Kind, room: _Kind) -> bool:
-    """Whether a room of this kind books a request of that kind as requested."""
-    return (request[0] is None or request[0] == room[0]) and (
-        request[1] is None or room[1] is None or request[1] == room[1]
-    )
 
 
 def _chain(
