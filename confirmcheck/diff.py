@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from itertools import compress, pairwise
 from operator import attrgetter, itemgetter, sub
 from typing import TypeVar
@@ -409,6 +409,8 @@ class _Differ:
         cap: dict[int, int] = {}  # rooms of each running confirmed stay not yet taken
         head: dict[int, int] = {}  # id(list) -> where its untaken rooms begin
         free = 0  # rooms of the segment not yet taken
+        # (kind of room, kind of request) of the rooms step 1 books as requested
+        held_kinds: set[tuple[_Kind, _Kind]] = set()
 
         def take(
             i: int, want: int, candidates: list[int], keys: dict[int, _Outcome]
@@ -421,6 +423,8 @@ class _Differ:
             p = head.get(place, 0)
             size = len(candidates)
             mine = outcomes[i]
+            booking = keys is as_booked
+            kind = req_kind[i]
             while p < size:
                 j = candidates[p]
                 n = cap[j]
@@ -429,6 +433,8 @@ class _Differ:
                     continue
                 if served[j] < 0:
                     served[j] = i
+                if booking:
+                    held_kinds.add((conf_kind[j], kind))
                 if n > want:
                     cap[j] = n - want
                     n = want
@@ -494,6 +500,7 @@ class _Differ:
             cap = dict(zip(every, map(conf_left.__getitem__, every), strict=True))
             head = {}
             free = total
+            held_kinds.clear()
             unmet: dict[int, int] = {}  # rooms still wanted after step 1
             # 1. Booked as requested; the strictest requests choose first.
             for i in typed_guests:
@@ -546,6 +553,7 @@ class _Differ:
                     (typed_guests, typed, untyped_guests, untyped),
                     req_kind,
                     conf_kind,
+                    held_kinds,
                 )
                 unmet = {i: n for i, n in unmet.items() if n}
             if unmet:
@@ -584,6 +592,7 @@ class _Differ:
         groups: tuple[list[int], ...],
         req_kind: dict[int, _Kind],
         conf_kind: dict[int, _Kind],
+        held_kinds: set[tuple[_Kind, _Kind]],
     ) -> int:
         """Book as many rooms as requested as possible on the nights [start, end).
 
@@ -600,6 +609,27 @@ class _Differ:
         returns how many more rooms are booked as requested.
         """
         requested, confirmed = self.requested, self.confirmed
+        # First, whether there could be a chain at all, were pairs of every kind
+        # that pass 1 paired anywhere running on these nights, from the kinds of
+        # rooms step 1 booked and who booked them: mostly there could not, and
+        # then nothing else need be looked at.
+        if self._paired_kinds is None:
+            self._paired_kinds = {(key[2], key[3]) for key in self._join_keys}
+        unmet_kinds = list({req_kind[i] for i in unmet})
+        free_kinds = {conf_kind[j] for j in every if cap[j]}
+        could_hold: dict[_Kind, set[_Kind]] = {k: {k} for k in self._paired_kinds}
+        for room_kind, holder_kind in held_kinds:
+            could_hold.setdefault(room_kind, set()).add(holder_kind)
+        if (
+            _chain(
+                unmet_kinds,
+                _Accepting(could_hold.keys() | free_kinds),
+                _Holding(could_hold),
+                free_kinds,
+            )
+            is None
+        ):
+            return 0
         # The rooms that step 1 booked as requested on these nights: by kind of
         # room, request, and the room type and guests as given (what outcomes show).
         held: dict[_Kind, dict[int, dict[_Given, int]]] = {}
@@ -626,16 +656,12 @@ class _Differ:
             if cap[j]:
                 free_rooms.setdefault(conf_kind[j], []).append(j)
         # The rooms pass 1 paired, by kind (a pair's request and room are of one
-        # kind), and how many of each kind are still held by their pairs. Looked
-        # up only if there could be a chain were pairs of every kind that pass 1
-        # paired anywhere running on these nights, which there mostly is not.
+        # kind), and how many of each kind are still held by their pairs.
         paired: dict[_Kind, list[list[int]]] = {}
-        if self._paired_kinds is None:
-            self._paired_kinds = {(key[2], key[3]) for key in self._join_keys}
-        pair_units = dict.fromkeys(self._paired_kinds, 1)
-        kinds = sorted(
-            held.keys() | pair_units.keys() | free_rooms.keys(), key=_kind_order
-        )
+        for i, j, n, kind in self._pairs_at(start):
+            paired.setdefault(kind, []).append([i, j, n])
+        pair_units = {kind: sum(u[2] for u in units) for kind, units in paired.items()}
+        kinds = sorted(held.keys() | paired.keys() | free_rooms.keys(), key=_kind_order)
 
         # Per kind: the kinds of requests holding its rooms (until a chain changes
         # them), and the kinds of rooms it accepts.
@@ -698,16 +724,8 @@ class _Differ:
         # No chain from these kinds of requests now, nor later (passing rooms on
         # never opens a chain that was not there). Most often there is none from
         # any unmet request, which one search from all of them at once tells.
-        hopeless = {req_kind[i] for i in unmet}
-        if _chain(list(hopeless), accepted, holder_kinds, free_rooms) is None:
-            return 0
-        for i, j, n, kind in self._pairs_at(start):
-            paired.setdefault(kind, []).append([i, j, n])
-        pair_units = {kind: sum(u[2] for u in units) for kind, units in paired.items()}
-        kinds = sorted(held.keys() | paired.keys() | free_rooms.keys(), key=_kind_order)
-        holding.clear()
-        accepting.clear()
-        if _chain(list(hopeless), accepted, holder_kinds, free_rooms) is not None:
+        hopeless = set(unmet_kinds)
+        if _chain(unmet_kinds, accepted, holder_kinds, free_rooms) is not None:
             hopeless.clear()
         for i in sorted(unmet, key=self._content):
             wanted = req_kind[i]
@@ -1017,11 +1035,47 @@ def _given_order(given: _Given) -> tuple[bool, str, bool, int]:
     return _kind_order(given)
 
 
+class _Accepting:
+    """For a kind of request, the kinds of rooms among ``kinds`` that book it as
+    requested, in kind order; each worked out once."""
+
+    def __init__(self, kinds: Iterable[_Kind]) -> None:
+        self.kinds = sorted(kinds, key=_kind_order)
+        self.known: dict[_Kind, list[_Kind]] = {}
+
+    def __call__(self, kind: _Kind) -> list[_Kind]:
+        if (found := self.known.get(kind)) is None:
+            room_type, guests = kind
+            found = self.known[kind] = [
+                b
+                for b in self.kinds
+                if (room_type is None or b[0] == room_type)
+                and (guests is None or b[1] is None or b[1] == guests)
+            ]
+        return found
+
+
+class _Holding:
+    """For a kind of room, the kinds of requests holding such rooms, in kind
+    order; each worked out once."""
+
+    def __init__(self, holders: dict[_Kind, set[_Kind]]) -> None:
+        self.holders = holders
+        self.known: dict[_Kind, list[_Kind]] = {}
+
+    def __call__(self, kind: _Kind) -> list[_Kind]:
+        if (found := self.known.get(kind)) is None:
+            found = self.known[kind] = sorted(
+                self.holders.get(kind, ()), key=_kind_order
+            )
+        return found
+
+
 def _chain(
     wanted: list[_Kind],
     accepted: Callable[[_Kind], list[_Kind]],
     holder_kinds: Callable[[_Kind], list[_Kind]],
-    free_rooms: dict[_Kind, list[int]],
+    free_rooms: Container[_Kind],
 ) -> tuple[_Kind, list[tuple[_Kind, _Kind, _Kind]]] | None:
     """The shortest chain from a request of a kind in ``wanted`` to a free room.
 
