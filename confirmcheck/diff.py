@@ -173,14 +173,17 @@ class _Differ:
         # match[i]: the one confirmed stay that books all of requested stay i.
         match = [-1] * len(requested)
         fast: dict[int, list[tuple[int, int]]] = {}  # anything else pass 1 books
-        # Requests of keys that several stays give, as (key, request): flat, as a
-        # dict of lists would be thousands of objects for the collector to track.
-        shared: list[tuple[int, int]] = []
+        # Requests of keys that several stays give, chained per key: the last of
+        # each key in ``shared``, the one before it in ``chained`` (a dict of lists
+        # would be thousands of objects that the collector tracks and follows).
+        shared: dict[int, int] = {}
+        chained = [-1] * len(requested)
         for i, g in enumerate(req_group):
             if g is None:
                 continue
             if g in multi:
-                shared.append((g, i))
+                chained[i] = shared.get(g, -1)
+                shared[g] = i
                 continue
             # The common case: one requested and one confirmed stay with this key.
             served[g] = i
@@ -194,7 +197,9 @@ class _Differ:
                 req_left[i] = want - have
                 conf_left[g] = 0
         if shared:
-            self._pair_shared(shared, conf_group, match, fast, req_left, conf_left)
+            self._pair_shared(
+                shared, chained, conf_group, match, fast, req_left, conf_left
+            )
 
         # Pass 2: the rest, night by night over the segments between boundaries.
         req_rest = list(compress(range(len(requested)), req_left))
@@ -206,7 +211,8 @@ class _Differ:
 
     def _pair_shared(  # noqa: PLR0917 - pass 1's state, passed on
         self,
-        shared: list[tuple[int, int]],
+        shared: dict[int, int],
+        chained: list[int],
         conf_group: list[int | None],
         match: list[int],
         fast: dict[int, list[tuple[int, int]]],
@@ -215,28 +221,30 @@ class _Differ:
     ) -> None:
         """Pass 1 for the join keys that several stays give, side by side in
         content order: within a key, (ref, rooms, room type as given, position).
-        ``shared`` holds (key, request) in request order."""
+        ``shared`` holds the last request of each key, ``chained`` the one before
+        each request."""
         requested, confirmed, served = self.requested, self.confirmed, self.served
-        keys = set(map(_FIRST, shared))
-        conf_shared = [(g, j) for j, g in enumerate(conf_group) if g in keys]
-        shared.sort()  # by key; within a key, by position as given
-        conf_shared.sort()
+        # The confirmed stays of those keys, chained the same way.
+        last: dict[int, int] = {}
+        before = [-1] * len(confirmed)
+        for j, g in enumerate(conf_group):
+            if g in shared:
+                before[j] = last.get(g, -1)
+                last[g] = j
         req_sorted = []
         conf_sorted = []
-        a = c = 0
-        while a < len(shared):
-            g = shared[a][0]
-            b = a
-            while b < len(shared) and shared[b][0] == g:
-                b += 1
-            while conf_shared[c][0] != g:
-                c += 1
-            d = c
-            while d < len(conf_shared) and conf_shared[d][0] == g:
-                d += 1
-            req_ids = list(map(_SECOND, shared[a:b]))
-            ids = list(map(_SECOND, conf_shared[c:d]))
-            a, c = b, d
+        for g, latest in shared.items():
+            # (Each key's stays, last first: the order given plays no part below.)
+            req_ids = []
+            at = latest
+            while at >= 0:
+                req_ids.append(at)
+                at = chained[at]
+            ids = []
+            j = last[g]
+            while j >= 0:
+                ids.append(j)
+                j = before[j]
             # The usual key: single rooms, confirmed with one room type as given.
             # Then which request gets which room changes nothing, and only which
             # requests go without, if rooms are short, is a matter of order.
