@@ -13,7 +13,11 @@ Three implementations answer the same question on the same already-constructed
   night, used up stay by stay; room types ignored, which only makes it faster);
 * **confirmcheck**: ``confirmcheck.diff.diff`` producing the whole :class:`Report`.
 
-All three must agree on the total of not-booked room-nights: a benchmark that
+For the story a fourth, the **yardstick**, runs too (information, not a diff):
+identical stays paired in a dict and the report's result objects made, nothing
+else, to show how much of the budget a report of objects takes by itself.
+
+All of them must agree on the total of not-booked room-nights: a benchmark that
 compares different answers measures nothing, so a disagreement is an error (exit 1).
 Timings never make the script fail; the PASS/FAIL column is information.
 
