@@ -9,6 +9,7 @@ from __future__ import annotations
 import binascii
 import codecs
 import email.charset
+from itertools import pairwise
 
 __all__ = [
     "CodecError",
@@ -109,14 +110,68 @@ def encode_quoted_printable(octets: bytes, newline: bytes) -> bytes:
     """
     lines = octets.split(newline)
     out = []
+    soft = b"=" + newline
     for line in lines:
+        if (
+            len(line) > _QP_LONG
+            and not line.translate(None, _QP_PLAIN)
+            and line[-1:] not in _QP_BLANKS
+        ):
+            out.append(_plain_line(line, soft))
+            continue
         # istext=False encodes a stray CR or LF instead of passing it through, and
         # the encoder's soft breaks are LF: turn them into the mail's line ending.
         encoded = binascii.b2a_qp(line, quotetabs=False, istext=False)
         if newline != b"\n":
-            encoded = encoded.replace(b"=\n", b"=" + newline)
+            encoded = encoded.replace(b"=\n", soft)
         out.append(encoded)
     return newline.join(out)
+
+
+# Bytes that b2a_qp writes as they are (printable ASCII, and blanks that do not end
+# the data), and "=", which it writes as "=3D".
+_QP_PLAIN = bytes(range(33, 127)) + b" \t"
+_QP_BLANKS = (b" ", b"\t")
+# Shorter lines are quicker with b2a_qp than with a loop in Python.
+_QP_LONG = 256
+_QP_FULL = 75  # a line holds 75 characters before a soft break...
+_QP_ESCAPE_BEFORE = 73  # ...and an escape only fits after fewer than this
+
+
+def _plain_line(line: bytes, soft: bytes) -> bytes:
+    """``b2a_qp(line, quotetabs=False, istext=False)`` for a line of printable
+    ASCII and inner blanks, written by slices rather than byte by byte.
+
+    b2a_qp puts a soft break before a byte that would be the line's 76th unless
+    it is the last byte of the data, and before an escape ("=3D") that would not
+    end within 75. Mail text is mostly such lines, HTML included; b2a_qp itself
+    takes about 10 ns a byte (0.2 ms for a 20 KB HTML part).
+    """
+    out: list[bytes] = []
+    column = 0
+    segments = line.split(b"=")
+    last = len(segments) - 1
+    for index, segment in enumerate(segments):
+        if index:
+            if column >= _QP_ESCAPE_BEFORE:
+                out.append(soft)
+                column = 0
+            out.append(b"=3D")
+            column += 3
+        room = _QP_FULL - column
+        # The line's last byte may be its 76th.
+        tail = _QP_FULL + 1 if index == last else _QP_FULL
+        size = len(segment)
+        if size <= room + tail - _QP_FULL:
+            out.append(segment)
+            column += size
+            continue
+        # Pieces start after the room left on this line, then every 75 bytes
+        # for as long as more than fit on the last line are left.
+        bounds = [0, *range(room, size - tail + _QP_FULL, _QP_FULL), size]
+        out.append(soft.join([segment[a:b] for a, b in pairwise(bounds)]))
+        column = size - bounds[-2]
+    return b"".join(out)
 
 
 def fits_identity_encoding(octets: bytes, transfer_encoding: str) -> bool:
