@@ -308,3 +308,11 @@ def test_words_that_fit_are_filled_as_the_textwrap_loop_fills_them(
 def test_a_width_too_narrow_for_a_summary_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 20"):
         render_text(Report(stays=()), width=MIN_WIDTH - 1)
+
+
+def test_the_odd_blanks_are_every_blank_but_the_two_spaces() -> None:
+    from confirmcheck.render import ODD_BLANKS
+
+    every = {chr(code) for code in range(0x110000) if chr(code).isspace()}
+    assert set(ODD_BLANKS) == every - {" ", "\u00a0"}
+    assert len(ODD_BLANKS) == len(set(ODD_BLANKS))
