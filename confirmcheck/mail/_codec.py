@@ -113,12 +113,21 @@ def encode_quoted_printable(octets: bytes, newline: bytes) -> bytes:
     soft = b"=" + newline
     for line in lines:
         if (
-            len(line) > _QP_LONG
-            and not line.translate(None, _QP_PLAIN)
+            not line.translate(None, _QP_PLAIN)
             and line[-1:] not in _QP_BLANKS
+            and line != b"."
         ):
-            out.append(_plain_line(line, soft))
-            continue
+            # Printable ASCII and inner blanks: only "=" is escaped, and a line
+            # that fits needs no soft break (the last byte may be the 76th).
+            escaped = line.replace(b"=", b"=3D")
+            if len(escaped) <= _QP_FULL or (
+                len(escaped) == _QP_FULL + 1 and not line.endswith(b"=")
+            ):
+                out.append(escaped)
+                continue
+            if len(line) > _QP_LONG:
+                out.append(_plain_line(line, soft))
+                continue
         # istext=False encodes a stray CR or LF instead of passing it through, and
         # the encoder's soft breaks are LF: turn them into the mail's line ending.
         encoded = binascii.b2a_qp(line, quotetabs=False, istext=False)
@@ -132,7 +141,8 @@ def encode_quoted_printable(octets: bytes, newline: bytes) -> bytes:
 # the data), and "=", which it writes as "=3D".
 _QP_PLAIN = bytes(range(33, 127)) + b" \t"
 _QP_BLANKS = (b" ", b"\t")
-# Shorter lines are quicker with b2a_qp than with a loop in Python.
+# Shorter lines that need soft breaks are quicker with b2a_qp than with a loop
+# in Python.
 _QP_LONG = 256
 _QP_FULL = 75  # a line holds 75 characters before a soft break...
 _QP_ESCAPE_BEFORE = 73  # ...and an escape only fits after fewer than this
