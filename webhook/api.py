@@ -317,10 +317,14 @@ def read_request(fields: Mapping[str, Any], *, with_mail: bool) -> CheckInput:
     return CheckInput(requested[0], confirmed[0], locale, hotel, mail)
 
 
+# json.dumps(body, ensure_ascii=False) with the encoder made once; answers are
+# trees of new dicts and lists, never cyclic, so the cycle check is left out.
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
 def _json(body: Mapping[str, Any], report: Report) -> Response:
     return _complete(
-        Response(json.dumps(body, ensure_ascii=False), mimetype="application/json"),
-        report,
+        Response(_ENCODER.encode(body), mimetype="application/json"), report
     )
 
 
