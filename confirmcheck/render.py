@@ -95,6 +95,7 @@ class _Words:
         self._place = _("{dates} ({details})")
         self._numbered = _("Stay {number} of {total}, {place}")
         self._units: dict[tuple[str, int], str] = {}
+        self._details: dict[tuple[int, int, str | None, int | None], str] = {}
 
     def count(self, singular: str, plural: str, n: int, **more: str) -> str:
         return self._n(singular, plural, n).format(
@@ -124,12 +125,18 @@ class _Words:
         )
 
     def where(self, item: Range, *, room_type: str | None, guests: int | None) -> str:
-        details = [self.nights(item.nights), self.rooms(item.rooms)]
-        if room_type is not None:
-            details.append(room_type)
-        if guests is not None:
-            details.append(self.guests(guests))
-        text = self._place.format(dates=self.dates(item), details=", ".join(details))
+        # Most ranges of a summary have the same nights, rooms, room type and
+        # guests: their words are put together once per summary.
+        key = (item.nights, item.rooms, room_type, guests)
+        details = self._details.get(key)
+        if details is None:
+            words = [self.nights(key[0]), self.rooms(key[1])]
+            if room_type is not None:
+                words.append(room_type)
+            if guests is not None:
+                words.append(self.guests(guests))
+            details = self._details[key] = ", ".join(words)
+        text = self._place.format(dates=self.dates(item), details=details)
         if item.stay is None:
             return text
         return self._numbered.format(
