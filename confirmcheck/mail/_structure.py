@@ -362,9 +362,15 @@ def parse_mail(data: bytes) -> Entity:
 
 def parse_header_fields(data: bytes) -> list[tuple[str, str]]:
     """The mail's own header fields as (lower-case name, unfolded value) pairs."""
+    return header_values(data, None)
+
+
+def header_values(data: bytes, name: str | None) -> list[tuple[str, str]]:
+    """:func:`parse_header_fields`, only the fields called ``name`` (lower-case)
+    when it is given: the others are not unfolded."""
     fields, _, _ = _parse_fields(data, 0, min(len(data), MAX_MAIL_BYTES))
     return [
         (item.name, _unfold(data[item.start : item.end]))
         for item in fields
-        if item.name
+        if item.name and (name is None or item.name == name)
     ]
