@@ -125,9 +125,12 @@ def encode_quoted_printable(octets: bytes, newline: bytes) -> bytes:
             ):
                 out.append(escaped)
                 continue
-            if len(line) > _QP_LONG:
-                out.append(_plain_line(line, soft))
-                continue
+            out.append(
+                _plain_line(line, soft)
+                if len(line) > _QP_LONG
+                else _cut_escaped(escaped, soft)
+            )
+            continue
         # istext=False encodes a stray CR or LF instead of passing it through, and
         # the encoder's soft breaks are LF: turn them into the mail's line ending.
         encoded = binascii.b2a_qp(line, quotetabs=False, istext=False)
@@ -141,11 +144,37 @@ def encode_quoted_printable(octets: bytes, newline: bytes) -> bytes:
 # the data), and "=", which it writes as "=3D".
 _QP_PLAIN = bytes(range(33, 127)) + b" \t"
 _QP_BLANKS = (b" ", b"\t")
-# Shorter lines that need soft breaks are quicker with b2a_qp than with a loop
-# in Python.
+# Longer lines are cut segment by segment, shorter ones line by line.
 _QP_LONG = 256
 _QP_FULL = 75  # a line holds 75 characters before a soft break...
 _QP_ESCAPE_BEFORE = 73  # ...and an escape only fits after fewer than this
+
+
+def _cut_escaped(escaped: bytes, soft: bytes) -> bytes:
+    """What b2a_qp writes for a line of printable ASCII and inner blanks, from
+    the line with its "=" already written as "=3D" (``escaped``), one encoded
+    line at a time: after 75 characters, or before an escape that starts at
+    the 74th or 75th (it would not end within 76), and not before a last
+    character that is the 76th.
+    """
+    pieces: list[bytes] = []
+    start, size = 0, len(escaped)
+    while size - start > _QP_FULL:
+        if escaped[start + _QP_ESCAPE_BEFORE] == _EQUALS:
+            cut = start + _QP_ESCAPE_BEFORE
+        elif escaped[start + _QP_ESCAPE_BEFORE + 1] == _EQUALS:
+            cut = start + _QP_ESCAPE_BEFORE + 1
+        elif size - start == _QP_FULL + 1:
+            break  # the last character may be the 76th
+        else:
+            cut = start + _QP_FULL
+        pieces.append(escaped[start:cut])
+        start = cut
+    pieces.append(escaped[start:])
+    return soft.join(pieces)
+
+
+_EQUALS = ord("=")
 
 
 def _plain_line(line: bytes, soft: bytes) -> bytes:
