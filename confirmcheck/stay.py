@@ -321,26 +321,32 @@ class Series:
         # Moved back by whole 400-year cycles: the same day of the year and week.
         back = shift // 400 * _DAYS_PER_400_YEARS
         from_ordinal = dt.date.fromordinal
+        # One more than allowed without COUNT, to tell "exactly the cap" from
+        # "too many".
+        wanted = self.max_occurrences + 1 if count is None else count
+        try:
+            found = [from_ordinal(d.toordinal() - back) for d in islice(rule, wanted)]
+        except (ValueError, OverflowError) as error:
+            # dateutil computes whole weeks, months or years: near the end of
+            # 9999 it reaches for days past it and fails instead of stopping.
+            raise InputError(
+                f"the rule cannot be expanded this close to {dt.date.max.isoformat()} "
+                f"({error})",
+                path=("rrule",),
+            ) from None
         if count is None:
-            # One more than allowed, to tell "exactly the cap" from "too many".
-            found = [
-                from_ordinal(d.toordinal() - back)
-                for d in islice(rule, self.max_occurrences + 1)
-            ]
             if len(found) > self.max_occurrences:
                 raise InputError(
                     f"the rule gives more than the {self.max_occurrences} occurrences "
                     "a series may have",
                     path=("rrule",),
                 )
-        else:
-            found = [from_ordinal(d.toordinal() - back) for d in islice(rule, count)]
-            if len(found) < count:
-                raise InputError(
-                    f"the rule gives only {len(found)} of its COUNT={count} "
-                    f"occurrences before {horizon.isoformat()}",
-                    path=("rrule",),
-                )
+        elif len(found) < count:
+            raise InputError(
+                f"the rule gives only {len(found)} of its COUNT={count} "
+                f"occurrences before {horizon.isoformat()}",
+                path=("rrule",),
+            )
         if not found or found[0] != start:
             raise InputError(
                 f"the rule does not give the first stay's check_in {start.isoformat()} "
