@@ -24,6 +24,11 @@ What it does, on loopback only, bounded in count and time, stopping by itself:
    bare route, and whether the targets are met: check at least 50% of the bare
    route's requests per second, attach at least 20%, and p99 at most 5 x p50 on
    every route. Timings never make the script fail.
+
+``--in-process`` needs no server and no wrk: it calls the Flask app's
+``wsgi_app`` directly with the same signed requests (best of 7 x N calls with
+``timeit``) and prints each route's time in the app, the ``t`` and ``h`` of the
+model in benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = ROOT / "examples" / "story"
@@ -344,6 +350,72 @@ def run_python(port: int, route: Route, seconds: int, connections: int) -> Resul
     )
 
 
+def _environ(route: Route) -> dict[str, object]:
+    """The WSGI environ gunicorn would make for ``route`` (without its body)."""
+    environ: dict[str, object] = {
+        "REQUEST_METHOD": route.method,
+        "PATH_INFO": route.path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "CONTENT_LENGTH": str(len(route.body)),
+    }
+    for name, value in (route.headers or {}).items():
+        if name.lower() == "content-type":
+            environ["CONTENT_TYPE"] = value
+        else:
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+    return environ
+
+
+def _time_in_app(app: Any, route: Route, calls: int) -> float:
+    """Seconds per call of ``app.wsgi_app`` for ``route``: best of 7 x ``calls``."""
+    import io
+    import timeit
+
+    environ = _environ(route)
+    status: list[str] = []
+
+    def start_response(code: str, headers: object, info: object = None) -> None:
+        status.append(code)
+
+    def call() -> None:
+        status.clear()
+        b"".join(
+            app.wsgi_app(
+                {**environ, "wsgi.input": io.BytesIO(route.body)}, start_response
+            )
+        )
+        if not status or not status[0].startswith("200"):
+            raise SystemExit(f"bench_webhook: {route.name} answered {status}")
+
+    call()
+    return min(timeit.repeat(call, number=calls, repeat=7)) / calls
+
+
+def run_in_process(calls: int) -> int:
+    """Each route's time inside the app: ``wsgi_app`` with a prepared environ."""
+    from webhook import create_app
+
+    key = secrets.token_bytes(32)
+    secret = "whsec_" + base64.b64encode(key).decode("ascii")
+    app = create_app({"CONFIRMCHECK_SECRET": secret, "LOG": lambda line: None})
+    print(f"# in-process: wsgi_app, best of 7 x {calls} calls per route")
+    for route in routes(key):
+        print(f"{route.name:28} {_time_in_app(app, route, calls) * 1000:7.3f} ms")
+    return 0
+
+
 def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -361,7 +433,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--python", action="store_true", help="use the Python load generator"
     )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="no server: time each route inside the app (wsgi_app)",
+    )
     args = parser.parse_args(argv)
+    if args.in_process:
+        return run_in_process(50 if args.quick else 500)
     rounds, seconds = (
         (1, 3)
         if args.quick

@@ -939,20 +939,44 @@ def report_to_ics(
 
     written: list[tuple[dt.date, int, str, list[str]]] = []
     uids = _Uids(report, hotel)
-    stamp_text = stamp_utc.strftime("%Y%m%dT%H%M%SZ")
+    # Lines every event of this calendar shares, made once.
+    stamp_line = "DTSTAMP:" + stamp_utc.strftime("%Y%m%dT%H%M%SZ")
+    location_line = f"LOCATION:{_escape(hotel)}" if hotel else None
     buckets: tuple[tuple[str, tuple[Range, ...]], ...] = (
         ("booked", report.booked),
         ("booked_differently", report.booked_differently),
         ("not_booked", report.not_booked),
         ("unrequested", report.unrequested),
     )
+    categories = {
+        "booked": _("BOOKED"),
+        "booked_differently": _("BOOKED DIFFERENTLY"),
+        "not_booked": _("NOT BOOKED"),
+        "unrequested": _("BOOKED BUT NOT REQUESTED"),
+    }
+    # Within this calendar, ranges of the same rooms share their words: the
+    # title of a booked or unrequested range and the X- lines of its rooms.
+    titles: dict[tuple[str, int, str | None, int | None], str] = {}
+    details: dict[tuple[int, str | None, int | None], list[str]] = {}
     for rank, (kind, ranges) in enumerate(buckets):
+        if not ranges:
+            continue
+        sentence = sentences.get(kind, ())
+        category_line = f"CATEGORIES:{_escape(categories[kind])}"
+        outcome_line = f"{OUTCOME}:{OUTCOMES[rank]}"
         for index, item in enumerate(ranges):
             uid = uids.uid(kind, item)
-            stay = stays.get(item.stay) if item.stay is not None else None
-            if kind == "booked":
-                title = _("Booked: {rooms}").format(rooms=rooms_text(item))
-                category = _("BOOKED")
+            rooms_key = (item.rooms, item.room_type, item.guests)
+            if kind in ("booked", "unrequested"):
+                title_key = (kind, *rooms_key)
+                summary_line = titles.get(title_key)
+                if summary_line is None:
+                    title = (
+                        _("Booked: {rooms}")
+                        if kind == "booked"
+                        else _("BOOKED BUT NOT REQUESTED: {rooms}")
+                    ).format(rooms=rooms_text(item))
+                    summary_line = titles[title_key] = f"SUMMARY:{_escape(title)}"
             elif kind == "booked_differently":
                 title = _("BOOKED DIFFERENTLY: {differences}").format(
                     differences=(
@@ -962,58 +986,60 @@ def report_to_ics(
                     )
                     or rooms_text(item)
                 )
-                category = _("BOOKED DIFFERENTLY")
-            elif kind == "not_booked":
+                summary_line = f"SUMMARY:{_escape(title)}"
+            else:
+                stay = stays.get(item.stay) if item.stay is not None else None
                 if stay is None or item.rooms == stay.rooms:
                     title = _("NOT BOOKED — no room reserved")
                 else:
                     title = _("NOT BOOKED — {count} of {rooms} rooms not reserved")
                     title = title.format(count=item.rooms, rooms=stay.rooms)
-                category = _("NOT BOOKED")
-            else:
-                title = _("BOOKED BUT NOT REQUESTED: {rooms}").format(
-                    rooms=rooms_text(item)
-                )
-                category = _("BOOKED BUT NOT REQUESTED")
+                summary_line = f"SUMMARY:{_escape(title)}"
+            # UIDs are hex digits and a domain: nothing to escape.
             event = [
                 "BEGIN:VEVENT",
-                f"UID:{_escape(uid)}",
-                f"DTSTAMP:{stamp_text}",
+                f"UID:{uid}",
+                stamp_line,
                 f"DTSTART;VALUE=DATE:{_date_value(item.check_in)}",
                 f"DTEND;VALUE=DATE:{_date_value(item.check_out)}",
-                f"SUMMARY:{_escape(title)}",
+                summary_line,
             ]
-            sentence = sentences.get(kind, ())
             if index < len(sentence):
                 description = sentence[index].replace("\u00a0", " ")
                 event.append(f"DESCRIPTION:{_escape(description)}")
-            if hotel:
-                event.append(f"LOCATION:{_escape(hotel)}")
-            event.append(f"CATEGORIES:{_escape(category)}")
-            event.append(
-                "TRANSP:TRANSPARENT" if kind == "not_booked" else "TRANSP:OPAQUE"
-            )
-            if kind != "not_booked":
+            if location_line is not None:
+                event.append(location_line)
+            event.append(category_line)
+            if kind == "not_booked":
+                event.append("TRANSP:TRANSPARENT")
+            else:
+                event.append("TRANSP:OPAQUE")
                 event.append("STATUS:CONFIRMED")
-            event.append(f"{OUTCOME}:{OUTCOMES[rank]}")
+            event.append(outcome_line)
             if item.stay is not None:
                 event.append(f"{STAY_NUMBER}:{item.stay}")
-            event.append(f"{ROOMS}:{item.rooms}")
-            if item.room_type is not None:
-                event.append(f"{ROOM_TYPE}:{_escape(item.room_type)}")
-            if item.guests is not None:
-                event.append(f"{GUESTS}:{item.guests}")
-            event.append("END:VEVENT")
+            tail = details.get(rooms_key)
+            if tail is None:
+                tail = details[rooms_key] = [f"{ROOMS}:{item.rooms}"]
+                if item.room_type is not None:
+                    tail.append(f"{ROOM_TYPE}:{_escape(item.room_type)}")
+                if item.guests is not None:
+                    tail.append(f"{GUESTS}:{item.guests}")
+                tail.append("END:VEVENT")
+            event.extend(tail)
             written.append((item.check_in, rank, uid, event))
     for _day, _rank, _uid_text, event in sorted(written, key=lambda w: w[:3]):
         lines.extend(event)
     lines.append("END:VCALENDAR")
-    out: list[bytes] = []
-    for line in lines:
-        data = line.encode("utf-8")
-        out.append(data if len(data) <= _FOLD_AT else _fold(data))
-    out.append(b"")
-    return b"\r\n".join(out)
+    # Encoded once as a whole; a line is encoded alone only when it may be
+    # longer than 75 octets and has to be folded.
+    for number, line in enumerate(lines):
+        if len(line) > _FOLD_AT or not line.isascii():
+            data = line.encode("utf-8")
+            if len(data) > _FOLD_AT:
+                lines[number] = _fold(data).decode("utf-8")
+    lines.append("")
+    return "\r\n".join(lines).encode("utf-8")
 
 
 # The calendar is written line by line rather than built with icalendar: a

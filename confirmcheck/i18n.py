@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import re
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 
 from confirmcheck.errors import LocaleError
@@ -69,16 +69,51 @@ def translations(locale: str) -> gettext.NullTranslations:
         return gettext.GNUTranslations(handle)
 
 
-# Babel applies a CLDR pattern field by field, which is most of the time a summary
-# takes; a hotel's confirmations keep naming the same few hundred days, so the
-# words for a day are kept (a few years of days in two languages fit).
-@lru_cache(maxsize=8192)
 def format_date(day: dt.date, locale: str) -> str:
     """A date with its weekday, as the language writes it: ``Mon 9 Mar 2026``."""
-    from babel.dates import format_date as babel_format_date
+    language = locale if locale in SUPPORTED_LOCALES else resolve_locale(locale)
+    layout = _date_layout(language)
+    if layout is None:
+        from babel.dates import format_date as babel_format_date
 
-    language = resolve_locale(locale)
-    return babel_format_date(day, _DATE_PATTERNS[language], locale=language)
+        return babel_format_date(day, _DATE_PATTERNS[language], locale=language)
+    template, weekdays, months = layout
+    return template % {
+        "EEE": weekdays[day.weekday()],
+        "d": day.day,
+        "MMM": months[3][day.month],
+        "MMMM": months[4][day.month],
+        "y": day.year,
+    }
+
+
+# The fields of the date patterns that format_date fills itself, from the
+# language's CLDR names read once: Babel applies a pattern field by field
+# (10 us a date, 40 dates a summary), and what it writes for these fields is
+# the name (E, M) or the plain number (d, y: '%0*d' % (1, value)).
+_OWN_FIELDS = frozenset({"EEE", "d", "MMM", "MMMM", "y"})
+
+
+@cache
+def _date_layout(
+    language: str,
+) -> tuple[str, tuple[str, ...], dict[int, dict[int, str]]] | None:
+    """The pattern of ``language`` as a %-template, its abbreviated weekday
+    names (Monday first) and month names (abbreviated: 3, wide: 4); None when
+    the pattern has a field Babel must fill."""
+    from babel import Locale
+    from babel.dates import get_day_names, get_month_names, parse_pattern
+
+    template = str(parse_pattern(_DATE_PATTERNS[language]).format)
+    if not set(re.findall(r"%\((\w+)\)", template)) <= _OWN_FIELDS:
+        return None  # pragma: no cover - the patterns above have only these
+    where = Locale.parse(language)
+    names = get_day_names("abbreviated", "format", where)
+    months = {
+        3: dict(get_month_names("abbreviated", "format", where)),
+        4: dict(get_month_names("wide", "format", where)),
+    }
+    return template, tuple(names[i] for i in range(7)), months
 
 
 def format_number(number: int, locale: str) -> str:

@@ -83,6 +83,13 @@ def _kind(value: object) -> str:
 
 
 def _date(value: object, path: Path) -> dt.date:
+    if type(value) is str and len(value) == 10 and value[4] == "-" == value[7]:
+        # The shape of YYYY-MM-DD: fromisoformat reads it (ASCII digits only)
+        # or refuses it, and a refusal takes the checks below for its message.
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     if not isinstance(value, str):
         raise InputError(f"must be a date (YYYY-MM-DD), not {_kind(value)}", path=path)
     if not _DATE.fullmatch(value):

@@ -95,6 +95,7 @@ class _Words:
         self._place = _("{dates} ({details})")
         self._numbered = _("Stay {number} of {total}, {place}")
         self._units: dict[tuple[str, int], str] = {}
+        self._details: dict[tuple[int, int, str | None, int | None], str] = {}
 
     def count(self, singular: str, plural: str, n: int, **more: str) -> str:
         return self._n(singular, plural, n).format(
@@ -124,12 +125,18 @@ class _Words:
         )
 
     def where(self, item: Range, *, room_type: str | None, guests: int | None) -> str:
-        details = [self.nights(item.nights), self.rooms(item.rooms)]
-        if room_type is not None:
-            details.append(room_type)
-        if guests is not None:
-            details.append(self.guests(guests))
-        text = self._place.format(dates=self.dates(item), details=", ".join(details))
+        # Most ranges of a summary have the same nights, rooms, room type and
+        # guests: their words are put together once per summary.
+        key = (item.nights, item.rooms, room_type, guests)
+        details = self._details.get(key)
+        if details is None:
+            words = [self.nights(key[0]), self.rooms(key[1])]
+            if room_type is not None:
+                words.append(room_type)
+            if guests is not None:
+                words.append(self.guests(guests))
+            details = self._details[key] = ", ".join(words)
+        text = self._place.format(dates=self.dates(item), details=details)
         if item.stay is None:
             return text
         return self._numbered.format(
@@ -342,6 +349,50 @@ def _fill(text: str, width: int, first: str = "", rest: str = "") -> str:
     typed them) count as one.
     """
     text = text.strip(" \t\n\r\f\v")
+    if not text:
+        return ""
+    if (
+        "  " in text
+        or _ODD_BLANK.search(text)
+        or _KEEP + " " in text
+        or " " + _KEEP in text
+        or text[0] == _KEEP
+        or text[-1] == _KEEP
+    ):
+        # Runs of blanks, blanks other than spaces and no-break spaces, or a
+        # no-break space that may be a word of its own: the general way.
+        return _fill_words(text, width, first, rest)
+    # Words between single spaces, none of them blank. The greedy line is the
+    # text up to the last space within the room left, found with rfind rather
+    # than word by word (a summary's sentence is 20 words on two lines).
+    lines: list[str] = []
+    indent, room = first, width - len(first)
+    start, end = 0, len(text)
+    while end - start > room:
+        cut = text.rfind(" ", start, start + room + 1)
+        if cut <= start:
+            # A word longer than the line: textwrap cuts it.
+            return _fill_words(text, width, first, rest)
+        lines.append(indent + text[start:cut])
+        start = cut + 1
+        indent, room = rest, width - len(rest)
+    lines.append(indent + text[start:])
+    return "\n".join(lines)
+
+
+# What str.isspace() calls a blank, but the space and the no-break space (which
+# summaries have between every count and its unit, every part of a date). Plain
+# string searches and one character class instead of a search for blank words.
+ODD_BLANKS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_ODD_BLANK = re.compile(f"[{ODD_BLANKS}]")
+
+
+def _fill_words(text: str, width: int, first: str, rest: str) -> str:
+    """:func:`_fill` for any stripped text: split into words, laid out greedily
+    where every word fits a line, else by :func:`_fill_cutting`."""
     words = text.split(" ")
     # Single spaces, as summaries have them, need no regular expression to split.
     if "" in words or _OTHER_BLANK.search(text):

@@ -308,3 +308,41 @@ def test_words_that_fit_are_filled_as_the_textwrap_loop_fills_them(
 def test_a_width_too_narrow_for_a_summary_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 20"):
         render_text(Report(stays=()), width=MIN_WIDTH - 1)
+
+
+def test_the_odd_blanks_are_every_blank_but_the_two_spaces() -> None:
+    from confirmcheck.render import ODD_BLANKS
+
+    every = {chr(code) for code in range(0x110000) if chr(code).isspace()}
+    assert set(ODD_BLANKS) == every - {" ", "\u00a0"}
+    assert len(ODD_BLANKS) == len(set(ODD_BLANKS))
+
+
+@given(st.dates(), st.sampled_from(["en", "de", "de-AT", "en_GB"]))
+def test_dates_are_written_as_babel_writes_them(day: dt.date, locale: str) -> None:
+    # format_date fills its patterns from CLDR names read once, not with Babel's
+    # field-by-field formatter: the words must be Babel's, for every day.
+    from babel.dates import format_date as babel_format_date
+
+    from confirmcheck.i18n import _DATE_PATTERNS, format_date, resolve_locale
+
+    language = resolve_locale(locale)
+    assert format_date(day, locale) == babel_format_date(
+        day, _DATE_PATTERNS[language], locale=language
+    )
+
+
+@pytest.mark.parametrize(
+    "day", [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(2026, 3, 9), dt.date.max]
+)
+def test_dates_at_the_ends_of_the_calendar_are_written_as_babel_writes_them(
+    day: dt.date,
+) -> None:
+    from babel.dates import format_date as babel_format_date
+
+    from confirmcheck.i18n import _DATE_PATTERNS, format_date
+
+    for language in ("en", "de"):
+        assert format_date(day, language) == babel_format_date(
+            day, _DATE_PATTERNS[language], locale=language
+        )

@@ -87,3 +87,38 @@ def test_series_expansion_agrees_with_dateutil(
     for stay in series.stays:
         assert stay.check_out - stay.check_in == length
         assert (stay.rooms, stay.room_type) == (2, "double")
+
+
+@given(
+    st.builds(
+        Stay,
+        st.dates(dt.date(2025, 1, 1), dt.date(2030, 12, 31)),
+        st.dates(dt.date(2031, 1, 1), dt.date(2031, 1, 9)),
+        rooms=st.integers(1, 3),
+        room_type=st.none() | st.sampled_from(["single", " Double "]),
+        guests=st.none() | st.integers(1, 4),
+        ref=st.none() | st.sampled_from(["AB-1", "x "]),
+    ),
+    st.sampled_from(["FREQ=DAILY;COUNT=3", "FREQ=YEARLY;INTERVAL=2;COUNT=2"]),
+)
+def test_occurrences_are_the_stays_the_constructor_makes(
+    first: Stay, rule: str
+) -> None:
+    # Occurrences are copies of the first stay made without Stay(...): they must
+    # be equal to, and look like, the stays Stay(...) makes on those days.
+    series = Series(first, rule)
+    length = first.check_out - first.check_in
+    made = tuple(
+        Stay(
+            stay.check_in,
+            stay.check_in + length,
+            rooms=first.rooms,
+            room_type=first.room_type,
+            guests=first.guests,
+            ref=first.ref,
+        )
+        for stay in series.stays
+    )
+    assert series.stays == made
+    assert [repr(stay) for stay in series.stays] == [repr(stay) for stay in made]
+    assert all(hash(a) == hash(b) for a, b in zip(series.stays, made, strict=True))

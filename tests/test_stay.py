@@ -353,3 +353,14 @@ def test_a_date_in_both_exdate_and_rdate_is_an_input_error() -> None:
             rdate=(D(2026, 2, 2), D(2026, 1, 12)),
         )
     assert places(error) == ["rdate[1]: 2026-01-12 is also in exdate"]
+
+
+@pytest.mark.parametrize(
+    "rule", ["FREQ=WEEKLY;UNTIL=99991231", "FREQ=WEEKLY;INTERVAL=2;UNTIL=99991231"]
+)
+def test_a_series_dateutil_cannot_expand_before_9999_ends_is_refused(rule: str) -> None:
+    # dateutil works in whole weeks and months and fails past 9999-12-31: that
+    # is a refusal of the input, never a ValueError out of the library (a 500).
+    with pytest.raises(InputError) as error:
+        Series(Stay(D(9990, 1, 28), D(9990, 1, 30)), rule)
+    assert [p.path for p in error.value.problems] == [("rrule",)]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from confirmcheck.errors import InputError
 from confirmcheck.mail._change import insert_summary
-from confirmcheck.mail._structure import MailError, parse_header_fields
+from confirmcheck.mail._structure import MailError, header_values
 
 if TYPE_CHECKING:
     from confirmcheck.report import Report
@@ -20,9 +20,8 @@ __all__ = ["attach_summary", "mail_date", "mail_languages"]
 def mail_languages(message: bytes) -> tuple[str, ...]:
     """The language tags of the mail's ``Content-Language`` header, in order."""
     tags: list[str] = []
-    for name, value in parse_header_fields(bytes(message)):
-        if name == "content-language":
-            tags.extend(t for t in re.split(r"[\s,]+", value) if t)
+    for _, value in header_values(bytes(message), "content-language"):
+        tags.extend(t for t in re.split(r"[\s,]+", value) if t)
     return tuple(tags)
 
 
@@ -31,13 +30,12 @@ def mail_date(message: bytes) -> dt.datetime | None:
 
     A date with the zone ``-0000`` (zone unknown) is taken as UTC.
     """
-    for name, value in parse_header_fields(bytes(message)):
-        if name == "date":
-            try:
-                when = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError, OverflowError):
-                return None
-            return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    for _, value in header_values(bytes(message), "date"):
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
     return None
 
 

@@ -279,6 +279,63 @@ def test_quoted_printable_decodes_to_exactly_what_was_encoded(
     assert encoded.isascii()
 
 
+def _b2a_qp_by_line(octets: bytes, newline: bytes) -> bytes:
+    out = []
+    for line in octets.split(newline):
+        encoded = binascii.b2a_qp(line, quotetabs=False, istext=False)
+        out.append(encoded.replace(b"=\n", b"=" + newline))
+    return newline.join(out)
+
+
+# Long lines of mostly printable ASCII, as HTML mails have them, with the bytes
+# that b2a_qp treats specially: "=", blanks (at the end too), dots, stray line
+# breaks, 8-bit bytes.
+_QP_PIECES = st.sampled_from(
+    [b"a", b"word ", b"=", b"==", b" ", b"\t", b".", b"x" * 70, b"y" * 73]
+)
+_QP_RARE = st.sampled_from([b"\r", b"\n", b"\xc3\xa4", b"\x00"])
+_QP_LINES = st.lists(
+    st.one_of(
+        st.lists(_QP_PIECES, max_size=60),
+        st.lists(st.one_of(_QP_PIECES, _QP_RARE), max_size=60),
+    ).map(b"".join),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=300)
+@given(_QP_LINES, st.sampled_from([b"\r\n", b"\n"]))
+def test_quoted_printable_is_what_b2a_qp_writes_line_by_line(
+    lines: list[bytes], newline: bytes
+) -> None:
+    # Long plain lines are cut by slices, not by b2a_qp: the bytes must not change.
+    octets = newline.join(lines)
+    assert encode_quoted_printable(octets, newline) == _b2a_qp_by_line(octets, newline)
+
+
+def test_quoted_printable_breaks_long_lines_where_b2a_qp_does() -> None:
+    # Every column an escape or the last byte can fall on, for both line endings.
+    for newline in (b"\n", b"\r\n"):
+        for k in range(70, 420):
+            for line in (
+                b"x" * k,
+                b"x" * k + b"=",
+                b"x" * (k - 200) + b"=" + b"y" * 200,
+                b"x" * 200 + b"=" * (k - 200),
+                (b"ab=" * k)[:k],
+                b"x" * k + b" y",
+                *(
+                    b"x" * at + b"=" + b"y" * (k - at)
+                    for at in (72, 73, 74, 75, 76, 147, 148, 149)
+                ),
+            ):
+                octets = line + newline + line
+                assert encode_quoted_printable(octets, newline) == _b2a_qp_by_line(
+                    octets, newline
+                ), (newline, line)
+
+
 @given(st.binary(max_size=400), st.sampled_from([b"\r\n", b"\n"]))
 def test_base64_decodes_to_exactly_what_was_encoded(
     octets: bytes, newline: bytes
