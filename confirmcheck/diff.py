@@ -787,16 +787,7 @@ class _Differ:
             # A stay booked whole by its pair in pass 1 is now built from pieces.
             self.fast[i] = [(whole, self.requested[i].rooms)]
             self.match[i] = -1
-        mine = self.outcomes.setdefault(i, {})
-        key = (_BOOKED, *given)
-        piece = (start, end, n)
-        found = mine.get(key)
-        if found is None:
-            mine[key] = piece
-        elif isinstance(found, tuple):
-            mine[key] = [found, piece]
-        else:
-            found.append(piece)
+        _append(self.outcomes.setdefault(i, {}), (_BOOKED, *given), (start, end, n))
 
     def _pairs_at(self, day: dt.date) -> Iterator[tuple[int, int, int, _Kind]]:
         """The rooms paired in pass 1 on the night ``day``: (request, confirmed
@@ -885,15 +876,9 @@ class _Differ:
                 outcomes = {}
             for j, n in fast.get(i, ()):
                 c = confirmed[j]
-                key = (_BOOKED, c.room_type, c.guests)
-                piece = (check_in, check_out, n)
-                found = outcomes.get(key)
-                if found is None:
-                    outcomes[key] = piece
-                elif isinstance(found, tuple):
-                    outcomes[key] = [found, piece]
-                else:
-                    found.append(piece)
+                _append(
+                    outcomes, (_BOOKED, c.room_type, c.guests), (check_in, check_out, n)
+                )
             # This stay's ranges are sorted by date here, so that every list ends up
             # sorted by (stay, check_in) without a sort of the whole list.
             marks = (len(booked), len(different), len(not_booked))
@@ -1166,6 +1151,18 @@ def _add(
             found[-1] = (last[0], end, n)
         else:
             found.append((start, end, n))
+
+
+def _append(into: dict[_K, _Pieces], key: _K, piece: _Piece) -> None:
+    """Add ``piece`` to ``into[key]`` as it is (pieces may overlap or take rooms
+    away; _coalesce sums them)."""
+    found = into.get(key)
+    if found is None:
+        into[key] = piece
+    elif isinstance(found, tuple):
+        into[key] = [found, piece]
+    else:
+        found.append(piece)
 
 
 def _coalesce(pieces: _Pieces) -> Sequence[_Piece]:

@@ -280,6 +280,31 @@ _crowded = st.builds(
 )
 
 
+def _copies(data: st.DataObject, requested: list[Stay]) -> list[Stay]:
+    """Some of ``requested`` again, some without their guests (a room without
+    guests fits any): what a confirmation that copies requests holds."""
+    import dataclasses
+
+    copies = (
+        data.draw(st.lists(st.sampled_from(requested), max_size=len(requested)))
+        if requested
+        else []
+    )
+    return [
+        dataclasses.replace(c, guests=None) if data.draw(st.booleans()) else c
+        for c in copies
+    ]
+
+
+def _crowded_sides(data: st.DataObject) -> tuple[list[Stay], list[Stay]]:
+    """Crowded requests, and a confirmation that copies some of them and adds a
+    few stays."""
+    requested = data.draw(st.lists(_crowded, max_size=6))
+    return requested, _copies(data, requested) + data.draw(
+        st.lists(_crowded, max_size=4)
+    )
+
+
 def _fits(request: Stay, room: Stay) -> bool:
     """The README's rule, written plainly: a confirmed room books a requested room
     as requested when the room type is the one asked for (any, if none was) and the
@@ -336,19 +361,7 @@ def test_as_many_rooms_as_possible_are_booked_as_requested(
     booked differently are as many of the rest as there are rooms left. Requests
     and confirmations that copy each other, some without their guests (a room
     without guests fits any), make the choice of who gets which room matter."""
-    import dataclasses
-
-    requested = data.draw(st.lists(_crowded, max_size=6))
-    copies = (
-        data.draw(st.lists(st.sampled_from(requested), max_size=len(requested)))
-        if requested
-        else []
-    )
-    copies = [
-        dataclasses.replace(c, guests=None) if data.draw(st.booleans()) else c
-        for c in copies
-    ]
-    confirmed = copies + data.draw(st.lists(_crowded, max_size=4))
+    requested, confirmed = _crowded_sides(data)
     report = diff(requested, confirmed)
     booked = _per_night(report.booked)
     different = _per_night(report.booked_differently)
@@ -372,19 +385,7 @@ def test_passing_rooms_on_does_not_depend_on_the_order_of_the_input(
 ) -> None:
     """Where rooms are passed on along a chain, which request gives up which room
     is decided by the stays' contents, never by their order in the input."""
-    import dataclasses
-
-    requested = data.draw(st.lists(_crowded, max_size=6))
-    copies = (
-        data.draw(st.lists(st.sampled_from(requested), max_size=len(requested)))
-        if requested
-        else []
-    )
-    copies = [
-        dataclasses.replace(c, guests=None) if data.draw(st.booleans()) else c
-        for c in copies
-    ]
-    confirmed = copies + data.draw(st.lists(_crowded, max_size=4))
+    requested, confirmed = _crowded_sides(data)
     shuffled_requested = list(requested)
     shuffled_confirmed = list(confirmed)
     rng.shuffle(shuffled_requested)
@@ -403,21 +404,10 @@ def test_pairing_identical_stays_first_books_what_the_sweep_alone_books(
     room-nights in each outcome (both book as many as possible as requested). Which
     of two requests of equal standing gets a scarce room may differ: the shortcut
     gives it to the identical one."""
-    import dataclasses
-
     from confirmcheck.diff import _Differ
 
     requested = expand(data.draw(sides()))
-    copies = (
-        data.draw(st.lists(st.sampled_from(requested), max_size=len(requested)))
-        if requested
-        else []
-    )
-    copies = [
-        dataclasses.replace(c, guests=None) if data.draw(st.booleans()) else c
-        for c in copies
-    ]
-    confirmed = copies + expand(data.draw(sides(max_size=3)))
+    confirmed = _copies(data, requested) + expand(data.draw(sides(max_size=3)))
 
     def room_nights(pair_first: bool) -> tuple[int, int, int, int]:
         totals = _Differ(requested, confirmed, pair_first=pair_first).report().totals
