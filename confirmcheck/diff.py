@@ -671,10 +671,10 @@ class _Differ:
         pair_units = {kind: sum(u[2] for u in units) for kind, units in paired.items()}
         kinds = sorted(held.keys() | paired.keys() | free_rooms.keys(), key=_kind_order)
 
-        # Per kind: the kinds of requests holding its rooms (until a chain changes
-        # them), and the kinds of rooms it accepts.
+        # Per kind of room, the kinds of requests holding such rooms (until a
+        # chain changes them); per kind of request, the kinds of rooms it accepts.
         holding: dict[_Kind, list[_Kind]] = {}
-        accepting: dict[_Kind, list[_Kind]] = {}
+        accepted = _Accepting(kinds)
 
         def holder_kinds(room_kind: _Kind) -> list[_Kind]:
             if (found := holding.get(room_kind)) is None:
@@ -686,17 +686,6 @@ class _Differ:
                 if pair_units.get(room_kind):
                     some.add(room_kind)
                 found = holding[room_kind] = sorted(some, key=_kind_order)
-            return found
-
-        def accepted(kind: _Kind) -> list[_Kind]:
-            if (found := accepting.get(kind)) is None:
-                room_type, guests = kind
-                found = accepting[kind] = [
-                    b
-                    for b in kinds
-                    if (room_type is None or b[0] == room_type)
-                    and (guests is None or b[1] is None or b[1] == guests)
-                ]
             return found
 
         def pass_on(room_kind: _Kind, holder_kind: _Kind) -> tuple[int, _Given]:
