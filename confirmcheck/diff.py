@@ -452,6 +452,8 @@ class _Differ:
                 free -= n
                 want -= n
                 key = keys[j]
+                # _add(mine, key, start, end, n), written out: this is the
+                # sweep's innermost loop, and a call here costs a tenth of it.
                 found = mine.get(key)
                 if found is None:
                     mine[key] = (start, end, n)
