@@ -1,7 +1,8 @@
 """Version 1 of the API: ``POST /v1/check`` and ``POST /v1/attach``.
 
 Each request goes through the same gate before a view sees it, in this order: the
-declared size (413 before a byte is read), the raw body read within the limit (413),
+declared size (413 before a byte is read), the raw body read whole within the limit
+(413 over it however it is framed, 400 when it ends early: see webhook.body),
 authentication over those raw bytes (401), the media type (415), JSON (400), and
 then the fields (422). Nothing is stored and nothing is sent anywhere: a retried
 request gets the same answer and changes nothing.
@@ -36,6 +37,7 @@ from confirmcheck import (
 from confirmcheck.calendar import looks_like_calendar, read_calendar
 from confirmcheck.mail import MailError, attach_summary, mail_date, mail_languages
 from webhook.auth import AuthError, check_bearer, verify_signature
+from webhook.body import read_body, refuse_lone_surrogates, request_body
 from webhook.config import Config
 from webhook.problems import ProblemError
 
@@ -68,14 +70,7 @@ def config() -> Config:
 @bp.before_request
 def _gate() -> None:
     settings = config()
-    limit = settings.max_body_bytes
-    declared = request.content_length
-    if declared is not None and declared > limit:
-        raise ProblemError(
-            "too-large", f"the body has {declared} bytes; at most {limit} are accepted"
-        )
-    # MAX_CONTENT_LENGTH bounds the read of a body without Content-Length too.
-    body = request.get_data(cache=True)
+    body = g.body = read_body(request.environ, settings.max_body_bytes)
     _authenticate(settings, body)
     if request.mimetype != "application/json" or request.mimetype_params.get(
         "charset", "utf-8"
@@ -121,7 +116,8 @@ def _authenticate(settings: Config, body: bytes) -> None:
 
 
 def parse_body(body: bytes) -> Any:
-    """The request body as JSON: UTF-8, no duplicate keys, no NaN; else a 400.
+    """The request body as JSON: UTF-8, no duplicate keys, no NaN, no lone
+    surrogates; else a 400.
 
     Over HTTP a body must be UTF-8 (RFC 8259, 8.1): no byte order mark, no
     UTF-16. The JSON itself is read by the library's strict reader, as a stays
@@ -135,9 +131,11 @@ def parse_body(body: bytes) -> Any:
             f"the body is not UTF-8 (byte {error.start}: {error.reason})",
         ) from None
     try:
-        return parse_json(text, path=("body",))
+        value = parse_json(text, path=("body",))
     except InputError as error:
         raise ProblemError("malformed-request", str(error)) from None
+    refuse_lone_surrogates(text, value)
+    return value
 
 
 def _fields(
@@ -337,7 +335,7 @@ def _complete(response: Response, report: Report) -> Response:
 @bp.post("/check")
 def check() -> Response:
     """Compare the requested stays with the confirmed ones; the report and summary."""
-    fields = _fields(parse_body(request.get_data()), CHECK_FIELDS, CHECK_FIELDS[:2])
+    fields = _fields(parse_body(request_body()), CHECK_FIELDS, CHECK_FIELDS[:2])
     given = read_request(fields, with_mail=False)
     locale = given.locale or config().default_locale
     report = diff(given.requested, given.confirmed)
@@ -372,7 +370,7 @@ def _inside_mail(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
 @bp.post("/attach")
 def attach() -> Response:
     """Put the summary at the top of the mail; the changed mail (or JSON)."""
-    fields = _fields(parse_body(request.get_data()), ATTACH_FIELDS, ATTACH_REQUIRED)
+    fields = _fields(parse_body(request_body()), ATTACH_FIELDS, ATTACH_REQUIRED)
     given = read_request(fields, with_mail=True)
     assert given.mail is not None
     settings = config()

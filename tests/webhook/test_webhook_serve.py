@@ -15,6 +15,7 @@ import json
 import os
 import queue
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -236,6 +237,85 @@ def test_a_declared_length_over_the_limit_is_refused_unread(server: Server) -> N
     finally:
         connection.close()
     assert server.next_request_log()["status"] == 413
+
+
+def raw_exchange(server: Server, head: bytes, body: bytes, *, hang_up: bool) -> bytes:
+    """Send bytes as they are (framing a client library would not write) and read
+    the whole answer; ``hang_up`` closes the sending side after the body."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(head + body)
+        if hang_up:
+            sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while b"\r\n\r\n" not in answer or not _complete(answer):
+            data = sock.recv(65536)
+            if not data:
+                break
+            answer += data
+        return answer
+
+
+def _complete(answer: bytes) -> bool:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+    return length is not None and len(body) >= int(length.group(1))
+
+
+def problem_of(answer: bytes) -> tuple[int, dict[str, Any]]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    assert b"\r\nContent-Type: application/problem+json" in head, head
+    return status, json.loads(body)
+
+
+def _chunked_head(headers: Mapping[str, str]) -> bytes:
+    lines = ["POST /v1/check HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    lines.append("Transfer-Encoding: chunked")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def test_a_broken_chunk_size_is_a_400_problem(server: Server) -> None:
+    # Issue 11, item 11: gunicorn's InvalidChunkSize reached the app as a 500.
+    body = json.dumps(story_body())
+    head = _chunked_head(signed(body))
+    status, problem = problem_of(
+        raw_exchange(
+            server, head, b"zz\r\n" + body.encode() + b"\r\n0\r\n\r\n", hang_up=False
+        )
+    )
+    assert status == 400
+    assert problem["type"].endswith(":malformed-request")
+    assert "zz" not in problem["detail"]
+    assert server.next_request_log()["status"] == 400
+
+
+def test_a_chunked_body_over_the_limit_is_a_413_not_cut(server: Server) -> None:
+    # Issue 11, item 14: the first 64 KiB were signed and judged, the rest ignored.
+    limit = 65536
+    signed_part = json.dumps({**story_body(), "pad": "x" * limit})[:limit]
+    head = _chunked_head(signed(signed_part))
+    chunk = signed_part.encode() + b" " * 1000
+    framed = b"%x\r\n" % len(chunk) + chunk + b"\r\n0\r\n\r\n"
+    status, problem = problem_of(raw_exchange(server, head, framed, hang_up=False))
+    assert status == 413
+    assert problem["type"].endswith(":too-large")
+    assert server.next_request_log()["status"] == 413
+
+
+def test_a_body_shorter_than_its_length_is_a_400(server: Server) -> None:
+    # Issue 11, item 15: the short body was taken as complete (and judged).
+    body = json.dumps(story_body()).encode()
+    headers = {**signed(body[:100].decode()), "Content-Length": str(len(body))}
+    head = "POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in headers.items()
+    )
+    status, problem = problem_of(
+        raw_exchange(server, head.encode() + b"\r\n", body[:100], hang_up=True)
+    )
+    assert status == 400
+    assert problem["detail"].startswith(f"the body ended after 100 of the {len(body)}")
+    assert server.next_request_log()["status"] == 400
 
 
 def test_no_access_log_only_json_lines(server: Server) -> None:
