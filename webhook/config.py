@@ -53,6 +53,7 @@ SETTINGS: Mapping[str, str] = {
     "BEARER_TOKEN": "static bearer token accepted instead of a signature",
     "BIND": "address the command listens on",
     "WORKERS": "number of gunicorn worker processes",
+    "THREADS": "threads per gunicorn worker",
     "TIMEOUT_SECONDS": "seconds before gunicorn restarts a silent worker",
 }
 
