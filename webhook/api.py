@@ -41,7 +41,14 @@ from webhook.body import read_body, refuse_lone_surrogates, request_body
 from webhook.config import Config
 from webhook.problems import ProblemError
 
-__all__ = ["COMPLETE_HEADER", "MAX_ENTRIES", "MAX_STAYS", "RFC822", "bp"]
+__all__ = [
+    "COMPLETE_HEADER",
+    "MAX_ANSWER_BYTES",
+    "MAX_ENTRIES",
+    "MAX_STAYS",
+    "RFC822",
+    "bp",
+]
 
 bp = Blueprint("v1", __name__, url_prefix="/v1")
 T = TypeVar("T")
@@ -50,8 +57,15 @@ T = TypeVar("T")
 COMPLETE_HEADER: Final = "Confirmcheck-Complete"
 #: Entries (stays or series) one side may list; refused before they are expanded.
 MAX_ENTRIES: Final = 1000
-#: Stays one side may have once its series are expanded.
-MAX_STAYS: Final = 20_000
+#: Stays one side may have once its series are expanded. With MAX_ENTRIES, it bounds
+#: the largest accepted request to about 0.3 s of CPU and a 4 MB answer on the
+#: 2-core machine of record (benchmarks/bench_largest.py); 20,000 cost 1.5 s and
+#: answered 25 MB.
+MAX_STAYS: Final = 3_000
+#: The largest answer sent. Long room types and references are repeated in the
+#: report, the summary and the calendar: a request whose answer would be larger is
+#: refused (422) rather than sent.
+MAX_ANSWER_BYTES: Final = 5_000_000
 _SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
 CHECK_FIELDS: Final = ("requested", "confirmed", "locale", "timezone", "until")
 ATTACH_FIELDS: Final = (*CHECK_FIELDS, "mail")
@@ -321,9 +335,18 @@ _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def _json(body: Mapping[str, Any], report: Report) -> Response:
-    return _complete(
-        Response(_ENCODER.encode(body), mimetype="application/json"), report
-    )
+    content = _bounded(_ENCODER.encode(body).encode("utf-8"))
+    return _complete(Response(content, mimetype="application/json"), report)
+
+
+def _bounded(content: bytes) -> bytes:
+    if len(content) > MAX_ANSWER_BYTES:
+        raise InputError(
+            f"the answer would have {len(content)} bytes; at most "
+            f"{MAX_ANSWER_BYTES} are sent: send fewer stays, shorter room types "
+            "and references, or a smaller mail"
+        )
+    return content
 
 
 def _complete(response: Response, report: Report) -> Response:
@@ -417,6 +440,6 @@ def attach() -> Response:
             report,
         )
     else:
-        response = _complete(Response(changed, mimetype=RFC822), report)
+        response = _complete(Response(_bounded(changed), mimetype=RFC822), report)
     response.vary.add("Accept")
     return response
