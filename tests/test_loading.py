@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
 from confirmcheck.errors import InputError
-from confirmcheck.readers.json import load_stays, parse_stays
+from confirmcheck.readers import load_stays, read_stays
 from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay
 
 D = dt.date
@@ -18,7 +19,7 @@ GOOD = {"check_in": "2026-03-09", "check_out": "2026-03-13"}
 def problems_of(text: str | bytes, side: str = "requested") -> list[str]:
     """The problems loading ``text`` as one side of a check gives, one line each."""
     with pytest.raises(InputError) as error:
-        load_stays(text, path=(side,))
+        read_stays(text, path=(side,))
     return [str(problem) for problem in error.value.problems]
 
 
@@ -40,7 +41,7 @@ def test_a_stay_with_every_field() -> None:
             "ref": "A-1234",
         }
     )
-    assert load_stays(text).stays == (
+    assert read_stays(text).stays == (
         Stay(
             D(2026, 3, 9),
             D(2026, 3, 13),
@@ -54,14 +55,14 @@ def test_a_stay_with_every_field() -> None:
 
 def test_null_optional_fields_mean_not_given() -> None:
     text = stays_json({**GOOD, "room_type": None, "guests": None, "ref": None})
-    assert load_stays(text).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+    assert read_stays(text).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
 
 
 def test_a_stays_file_may_be_an_object_with_hotel_and_time_zone() -> None:
     text = json.dumps(
         {"hotel": " Hotel Alpenblick ", "timezone": "Europe/Vienna", "stays": [GOOD]}
     )
-    loaded = load_stays(text.encode())
+    loaded = read_stays(text.encode())
     assert loaded.stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
     assert (loaded.hotel, loaded.timezone) == ("Hotel Alpenblick", "Europe/Vienna")
 
@@ -76,7 +77,7 @@ def test_a_series_with_exdate_and_rdate() -> None:
             "rdate": ["2026-02-02"],
         }
     )
-    (series,) = load_stays(text).stays
+    (series,) = read_stays(text).stays
     assert isinstance(series, Series)
     assert [s.check_in for s in series.stays] == [
         D(2026, 1, 5),
@@ -87,12 +88,12 @@ def test_a_series_with_exdate_and_rdate() -> None:
 
 def test_utf8_with_a_byte_order_mark_is_read() -> None:
     text = b"\xef\xbb\xbf" + stays_json(GOOD).encode()
-    assert len(load_stays(text).stays) == 1
+    assert len(read_stays(text).stays) == 1
 
 
 def test_an_empty_array_is_no_stays() -> None:
-    assert load_stays("[]").stays == ()
-    assert load_stays('{"stays": []}').stays == ()
+    assert read_stays("[]").stays == ()
+    assert read_stays('{"stays": []}').stays == ()
 
 
 # --- Problems in a stay -----------------------------------------------------------
@@ -113,7 +114,7 @@ def test_check_out_not_after_check_in_names_the_stay() -> None:
 def test_problems_are_also_json_pointers() -> None:
     text = stays_json(GOOD, {**GOOD, "check_out": "2026-02-30"})
     with pytest.raises(InputError) as error:
-        load_stays(text, path=("requested",))
+        read_stays(text, path=("requested",))
     assert [p.pointer for p in error.value.problems] == ["/requested/1/check_out"]
 
 
@@ -234,7 +235,7 @@ def test_every_problem_is_reported_at_once() -> None:
         {**GOOD, "rooms": 0}, GOOD, {"check_in": "2026-03-09", "check_out": "x"}
     )
     with pytest.raises(InputError) as error:
-        load_stays(text, path=("requested",))
+        read_stays(text, path=("requested",))
     assert [str(p) for p in error.value.problems] == [
         "requested[0].rooms: must be at least 1, not 0",
         "requested[2].check_out: x is not a date (YYYY-MM-DD)",
@@ -265,7 +266,7 @@ def test_every_problem_is_reported_at_once() -> None:
             "requested: Infinity is not a JSON number",
         ),
         ("[", "requested: is not JSON: Expecting value (line 1, column 2)"),
-        ("", "requested: is not JSON: Expecting value (line 1, column 1)"),
+        ("", "requested: is neither JSON nor an iCalendar file: it is empty"),
         (
             '[{"check_in": "2026-03-09",}]',
             "requested: is not JSON: Expecting property name enclosed in double "
@@ -372,5 +373,113 @@ def test_exdate_and_rdate_problems_name_the_date(
     assert problems_of(series_json("FREQ=WEEKLY;COUNT=3", **fields)) == [expected]
 
 
-def test_parse_stays_takes_decoded_json() -> None:
-    assert parse_stays([GOOD]).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+def test_decoded_json_is_read_as_it_is() -> None:
+    assert read_stays([GOOD]).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+
+
+def test_a_decoded_stays_object_is_read_as_it_is() -> None:
+    loaded = read_stays({"stays": [GOOD], "hotel": "Alpenblick"})
+    assert loaded.stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+    assert loaded.hotel == "Alpenblick"
+
+
+# --- Recognising the format ---------------------------------------------------
+
+CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:one\r\n"
+    "DTSTART;VALUE=DATE:20260309\r\nDTEND;VALUE=DATE:20260313\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    "data", [CALENDAR, CALENDAR.encode(), b"\xef\xbb\xbf" + CALENDAR.encode()]
+)
+def test_icalendar_text_or_bytes_is_read_as_a_calendar(data: str | bytes) -> None:
+    loaded = read_stays(data, timezone="Europe/Vienna")
+    assert loaded.stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+    assert loaded.timezone == "Europe/Vienna"
+
+
+def test_calendar_problems_are_named_under_the_path() -> None:
+    broken = CALENDAR.replace("20260313", "20260301")
+    (problem,) = problems_of(broken)
+    assert problem == (
+        "requested: line 7, UID one: DTEND 2026-03-01 is before DTSTART 2026-03-09"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n",
+            "requested: is neither JSON nor an iCalendar file: it starts with "
+            "'BEGIN:VEVENT'; a calendar starts with BEGIN:VCALENDAR",
+        ),
+        (
+            "check_in,check_out\n2026-03-09,2026-03-13\n",
+            "requested: is neither JSON nor an iCalendar file: it starts with "
+            "'check_in,check_out'; JSON stays start with [ or {, a calendar with "
+            "BEGIN:VCALENDAR",
+        ),
+        (" \n\t", "requested: is neither JSON nor an iCalendar file: it is empty"),
+    ],
+)
+def test_a_file_in_no_known_format_says_what_it_starts_with(
+    text: str, expected: str
+) -> None:
+    assert problems_of(text) == [expected]
+    assert problems_of(text.encode()) == [expected]
+
+
+@pytest.mark.parametrize(("value", "kind"), [(5, "int"), (None, "NoneType")])
+def test_a_value_that_is_no_document_is_an_input_error(
+    value: object, kind: str
+) -> None:
+    with pytest.raises(InputError) as error:
+        read_stays(value, path=("requested",))
+    assert str(error.value) == (
+        "requested: must be an array of stays, an object with stays, or the text "
+        f"of a JSON or iCalendar file, not {kind}"
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [[GOOD] * 3, {"stays": [GOOD] * 3}, json.dumps([GOOD] * 3)],
+    ids=["array", "object", "text"],
+)
+def test_max_entries_is_checked_before_the_stays_are_read(value: object) -> None:
+    bad = [{"check_in": "x"}] * 3  # would give three problems if it were read
+    value = value if not isinstance(value, list) else bad
+    with pytest.raises(InputError) as error:
+        read_stays(value, max_entries=2, path=("requested",))
+    assert str(error.value) == "requested: has 3 entries; at most 2 are accepted"
+    assert len(read_stays([GOOD] * 2, max_entries=2).stays) == 2
+
+
+def test_load_stays_reads_a_json_file(tmp_path: Path) -> None:
+    file = tmp_path / "requested.json"
+    file.write_text(stays_json(GOOD))
+    assert load_stays(file).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+    assert load_stays(str(file)) == load_stays(file)
+
+
+def test_load_stays_reads_a_calendar_whatever_it_is_called(tmp_path: Path) -> None:
+    file = tmp_path / "requested.json"
+    file.write_text(CALENDAR)
+    assert load_stays(file).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+
+
+def test_load_stays_names_the_file_in_its_problems(tmp_path: Path) -> None:
+    file = tmp_path / "requested.json"
+    file.write_text(stays_json(GOOD, {**GOOD, "check_out": "2026-02-30"}))
+    with pytest.raises(InputError) as error:
+        load_stays(file)
+    assert str(error.value) == f"{file}[1].check_out: 2026-02-30 is not a date"
+
+
+def test_load_stays_leaves_a_missing_file_to_os_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        load_stays(tmp_path / "missing.json")

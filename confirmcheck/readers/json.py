@@ -1,4 +1,8 @@
-"""Reading stays from JSON: one stay, a series, a list of them, or a stays file.
+"""Stays from JSON: one stay, a series, a list of them, or a stays file.
+
+Everything here takes JSON already decoded, except :func:`parse_json`, which
+decodes text strictly. Users call :func:`confirmcheck.read_stays`, which decides
+the format.
 
 A stay is ``{"check_in": "2026-03-09", "check_out": "2026-03-13", "rooms": 1,
 "room_type": "double", "guests": 2, "ref": "A-1234"}``; a series adds ``"rrule"``
@@ -18,7 +22,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from confirmcheck.errors import InputError, Path, Problem
 from confirmcheck.stay import Series, Stay
 
-__all__ = ["StaysFile", "load_stays", "parse_json", "parse_stays", "stays_from_json"]
+__all__ = [
+    "StaysFile",
+    "parse_json",
+    "parse_stays",
+    "stay_from_json",
+    "stays_from_json",
+]
 
 STAY_FIELDS = frozenset(
     {"check_in", "check_out", "rooms", "room_type", "guests", "ref"}
@@ -279,13 +289,3 @@ def parse_stays(value: object, *, path: Path = ()) -> StaysFile:
     if problems:
         raise InputError(problems)
     return StaysFile(stays, hotel=hotel.strip() if hotel else None, timezone=timezone)
-
-
-def load_stays(text: str | bytes, *, path: Path = ()) -> StaysFile:
-    """Read a stays file from JSON text; errors name the place under ``path``.
-
-    >>> load_stays('[{"check_in": "2026-03-09", "check_out": "2026-03-13"}]').stays
-    (Stay(check_in=datetime.date(2026, 3, 9), check_out=datetime.date(2026, 3, 13), \
-rooms=1, room_type=None, guests=None, ref=None),)
-    """
-    return parse_stays(parse_json(text, path=path), path=path)
