@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
-from confirmcheck.readers import StaysFile, load_stays, read_stays
+from confirmcheck.readers import StaysFile, load_stays, read_stays, stays_schema
 from confirmcheck.render import (
     Section,
     Summary,
@@ -118,5 +118,6 @@ __all__ = [
     "report_to_ics",
     "report_to_json",
     "resolve_locale",
+    "stays_schema",
     "summarize",
 ]

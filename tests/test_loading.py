@@ -96,6 +96,40 @@ def test_an_empty_array_is_no_stays() -> None:
     assert read_stays('{"stays": []}').stays == ()
 
 
+#: Every document the tests above read, decoded (the schema tests use them too).
+ACCEPTED: list[object] = [
+    [
+        {
+            "check_in": "2026-03-09",
+            "check_out": "2026-03-13",
+            "rooms": 2,
+            "room_type": "double",
+            "guests": 2,
+            "ref": "A-1234",
+        }
+    ],
+    [{**GOOD, "room_type": None, "guests": None, "ref": None}],
+    {"hotel": " Hotel Alpenblick ", "timezone": "Europe/Vienna", "stays": [GOOD]},
+    [
+        {
+            "check_in": "2026-01-05",
+            "check_out": "2026-01-09",
+            "rrule": "FREQ=WEEKLY;COUNT=3",
+            "exdate": ["2026-01-12"],
+            "rdate": ["2026-02-02"],
+        }
+    ],
+    [GOOD],
+    [],
+    {"stays": []},
+]
+
+
+@pytest.mark.parametrize("document", ACCEPTED)
+def test_every_accepted_document_is_read(document: object) -> None:
+    assert read_stays(document) == read_stays(json.dumps(document))
+
+
 # --- Problems in a stay -----------------------------------------------------------
 
 
@@ -121,99 +155,105 @@ def test_problems_are_also_json_pointers() -> None:
 KNOWN = "check_in, check_out, exdate, guests, rdate, ref, room_type, rooms, rrule"
 
 
+MALFORMED_STAYS = [
+    (
+        {**GOOD, "room": "double"},
+        f"requested[0].room: is not a field of a stay (known: {KNOWN})",
+    ),
+    (
+        {**GOOD, "Rooms": 2},
+        f"requested[0].Rooms: is not a field of a stay (known: {KNOWN})",
+    ),
+    ({"check_out": "2026-03-13"}, "requested[0].check_in: is missing"),
+    (
+        {**GOOD, "check_in": 20260309},
+        "requested[0].check_in: must be a date (YYYY-MM-DD), not a number",
+    ),
+    (
+        {**GOOD, "check_in": None},
+        "requested[0].check_in: must be a date (YYYY-MM-DD), not null",
+    ),
+    (
+        {**GOOD, "check_in": "9 March 2026"},
+        "requested[0].check_in: 9 March 2026 is not a date (YYYY-MM-DD)",
+    ),
+    (
+        {**GOOD, "check_in": "2026-3-9"},
+        "requested[0].check_in: 2026-3-9 is not a date (YYYY-MM-DD)",
+    ),
+    (
+        {**GOOD, "check_in": "2026-03-09T15:00"},
+        "requested[0].check_in: 2026-03-09T15:00 is not a date (YYYY-MM-DD)",
+    ),
+    (
+        {**GOOD, "check_in": "20260309"},
+        "requested[0].check_in: 20260309 is not a date (YYYY-MM-DD)",
+    ),
+    (
+        {**GOOD, "check_in": "٢٠٢٦-٠٣-٠٩"},
+        "requested[0].check_in: ٢٠٢٦-٠٣-٠٩ is not a date",
+    ),
+    ({**GOOD, "rooms": 0}, "requested[0].rooms: must be at least 1, not 0"),
+    (
+        {**GOOD, "rooms": "2"},
+        "requested[0].rooms: must be a whole number, not str",
+    ),
+    (
+        {**GOOD, "rooms": True},
+        "requested[0].rooms: must be a whole number, not bool",
+    ),
+    (
+        {**GOOD, "rooms": 2.0},
+        "requested[0].rooms: must be a whole number, not float",
+    ),
+    (
+        {**GOOD, "guests": 1.5},
+        "requested[0].guests: must be a whole number, not float",
+    ),
+    (
+        {**GOOD, "rooms": None},
+        "requested[0].rooms: must be a whole number, not NoneType",
+    ),
+    (
+        {**GOOD, "room_type": ""},
+        "requested[0].room_type: must not be empty (leave it out instead)",
+    ),
+    ({**GOOD, "ref": 1234}, "requested[0].ref: must be text, not int"),
+    (
+        {**GOOD, "exdate": ["2026-03-09"]},
+        "requested[0].exdate: needs an rrule",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("stay", "expected"),
-    [
-        (
-            {**GOOD, "room": "double"},
-            f"requested[0].room: is not a field of a stay (known: {KNOWN})",
-        ),
-        (
-            {**GOOD, "Rooms": 2},
-            f"requested[0].Rooms: is not a field of a stay (known: {KNOWN})",
-        ),
-        ({"check_out": "2026-03-13"}, "requested[0].check_in: is missing"),
-        (
-            {**GOOD, "check_in": 20260309},
-            "requested[0].check_in: must be a date (YYYY-MM-DD), not a number",
-        ),
-        (
-            {**GOOD, "check_in": None},
-            "requested[0].check_in: must be a date (YYYY-MM-DD), not null",
-        ),
-        (
-            {**GOOD, "check_in": "9 March 2026"},
-            "requested[0].check_in: 9 March 2026 is not a date (YYYY-MM-DD)",
-        ),
-        (
-            {**GOOD, "check_in": "2026-3-9"},
-            "requested[0].check_in: 2026-3-9 is not a date (YYYY-MM-DD)",
-        ),
-        (
-            {**GOOD, "check_in": "2026-03-09T15:00"},
-            "requested[0].check_in: 2026-03-09T15:00 is not a date (YYYY-MM-DD)",
-        ),
-        (
-            {**GOOD, "check_in": "20260309"},
-            "requested[0].check_in: 20260309 is not a date (YYYY-MM-DD)",
-        ),
-        (
-            {**GOOD, "check_in": "٢٠٢٦-٠٣-٠٩"},
-            "requested[0].check_in: ٢٠٢٦-٠٣-٠٩ is not a date",
-        ),
-        ({**GOOD, "rooms": 0}, "requested[0].rooms: must be at least 1, not 0"),
-        (
-            {**GOOD, "rooms": "2"},
-            "requested[0].rooms: must be a whole number, not str",
-        ),
-        (
-            {**GOOD, "rooms": True},
-            "requested[0].rooms: must be a whole number, not bool",
-        ),
-        (
-            {**GOOD, "rooms": 2.0},
-            "requested[0].rooms: must be a whole number, not float",
-        ),
-        (
-            {**GOOD, "guests": 1.5},
-            "requested[0].guests: must be a whole number, not float",
-        ),
-        (
-            {**GOOD, "rooms": None},
-            "requested[0].rooms: must be a whole number, not NoneType",
-        ),
-        (
-            {**GOOD, "room_type": ""},
-            "requested[0].room_type: must not be empty (leave it out instead)",
-        ),
-        ({**GOOD, "ref": 1234}, "requested[0].ref: must be text, not int"),
-        (
-            {**GOOD, "exdate": ["2026-03-09"]},
-            "requested[0].exdate: needs an rrule",
-        ),
-    ],
+    MALFORMED_STAYS,
 )
 def test_a_malformed_stay_names_the_field(stay: object, expected: str) -> None:
     assert problems_of(stays_json(stay)) == [expected]
 
 
+MALFORMED_FILES = [
+    ([["2026-03-09", "2026-03-13"]], "requested[0]: must be an object (a stay)"),
+    ("stays", "requested: must be an array of stays or an object with stays"),
+    ({"stays": {}}, "requested.stays: must be an array of stays, not an object"),
+    ({}, "requested.stays: is missing"),
+    ({"stays": [], "hotel": 5}, "requested.hotel: must be a name (text)"),
+    (
+        {"stays": [], "timezone": "Mars/Olympus"},
+        "requested.timezone: Mars/Olympus is not an IANA time zone",
+    ),
+    (
+        {"stays": [], "guest": "Mr X"},
+        "requested.guest: is not a field of a stays file",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [
-        ([["2026-03-09", "2026-03-13"]], "requested[0]: must be an object (a stay)"),
-        ("stays", "requested: must be an array of stays or an object with stays"),
-        ({"stays": {}}, "requested.stays: must be an array of stays, not an object"),
-        ({}, "requested.stays: is missing"),
-        ({"stays": [], "hotel": 5}, "requested.hotel: must be a name (text)"),
-        (
-            {"stays": [], "timezone": "Mars/Olympus"},
-            "requested.timezone: Mars/Olympus is not an IANA time zone",
-        ),
-        (
-            {"stays": [], "guest": "Mr X"},
-            "requested.guest: is not a field of a stays file",
-        ),
-    ],
+    MALFORMED_FILES,
 )
 def test_a_malformed_file_names_the_place(value: object, expected: str) -> None:
     (problem,) = problems_of(json.dumps(value))
@@ -303,34 +343,37 @@ def series_json(rule: object, **fields: object) -> str:
     )
 
 
+BAD_RULES = [
+    (
+        "FREQ=WEEKLY",
+        "requested[0].rrule: the rule never ends; give COUNT or UNTIL to bound it",
+    ),
+    (
+        "FREQ=HOURLY;COUNT=5",
+        "requested[0].rrule: FREQ=HOURLY is finer than DAILY; stays count nights",
+    ),
+    (
+        "FREQ=DAILY;BYHOUR=8;COUNT=5",
+        "requested[0].rrule: BYHOUR is finer than a day; stays count nights",
+    ),
+    (
+        f"FREQ=DAILY;COUNT={MAX_OCCURRENCES + 1}",
+        f"requested[0].rrule: COUNT={MAX_OCCURRENCES + 1} is more than the "
+        f"{MAX_OCCURRENCES} occurrences a series may have",
+    ),
+    (
+        "FREQ=WEEKLY;BYDAY=WE;COUNT=5",
+        "requested[0].rrule: the rule does not give the first stay's check_in "
+        "2026-01-05 as its first occurrence; start the series on a day the rule "
+        "gives",
+    ),
+    (20, "requested[0].rrule: must be text, not int"),
+]
+
+
 @pytest.mark.parametrize(
     ("rule", "expected"),
-    [
-        (
-            "FREQ=WEEKLY",
-            "requested[0].rrule: the rule never ends; give COUNT or UNTIL to bound it",
-        ),
-        (
-            "FREQ=HOURLY;COUNT=5",
-            "requested[0].rrule: FREQ=HOURLY is finer than DAILY; stays count nights",
-        ),
-        (
-            "FREQ=DAILY;BYHOUR=8;COUNT=5",
-            "requested[0].rrule: BYHOUR is finer than a day; stays count nights",
-        ),
-        (
-            f"FREQ=DAILY;COUNT={MAX_OCCURRENCES + 1}",
-            f"requested[0].rrule: COUNT={MAX_OCCURRENCES + 1} is more than the "
-            f"{MAX_OCCURRENCES} occurrences a series may have",
-        ),
-        (
-            "FREQ=WEEKLY;BYDAY=WE;COUNT=5",
-            "requested[0].rrule: the rule does not give the first stay's check_in "
-            "2026-01-05 as its first occurrence; start the series on a day the rule "
-            "gives",
-        ),
-        (20, "requested[0].rrule: must be text, not int"),
-    ],
+    BAD_RULES,
 )
 def test_a_series_that_cannot_be_expanded_names_its_rule(
     rule: object, expected: str
@@ -350,22 +393,25 @@ def test_a_rule_that_never_matches_is_an_input_error() -> None:
     assert problem.startswith("requested[0].rrule: ")
 
 
+BAD_SERIES_DATES: list[tuple[dict[str, object], str]] = [
+    (
+        {"exdate": ["2026-01-12", "2026-01-13"]},
+        "requested[0].exdate[1]: 2026-01-13 is not an occurrence of the series",
+    ),
+    (
+        {"exdate": ["2026-01-12", "13 Jan 2026"]},
+        "requested[0].exdate[1]: 13 Jan 2026 is not a date (YYYY-MM-DD)",
+    ),
+    (
+        {"rdate": "2026-02-02"},
+        "requested[0].rdate: must be an array of dates, not text",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("fields", "expected"),
-    [
-        (
-            {"exdate": ["2026-01-12", "2026-01-13"]},
-            "requested[0].exdate[1]: 2026-01-13 is not an occurrence of the series",
-        ),
-        (
-            {"exdate": ["2026-01-12", "13 Jan 2026"]},
-            "requested[0].exdate[1]: 13 Jan 2026 is not a date (YYYY-MM-DD)",
-        ),
-        (
-            {"rdate": "2026-02-02"},
-            "requested[0].rdate: must be an array of dates, not text",
-        ),
-    ],
+    BAD_SERIES_DATES,
 )
 def test_exdate_and_rdate_problems_name_the_date(
     fields: dict[str, object], expected: str

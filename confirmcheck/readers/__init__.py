@@ -13,9 +13,9 @@ from typing import Any
 
 from confirmcheck.errors import InputError, Path
 from confirmcheck.readers.ics import looks_like_calendar
-from confirmcheck.readers.json import StaysFile, parse_json, parse_stays
+from confirmcheck.readers.json import StaysFile, parse_json, parse_stays, stays_schema
 
-__all__ = ["StaysFile", "load_stays", "read_stays"]
+__all__ = ["StaysFile", "load_stays", "read_stays", "stays_schema"]
 
 _BOM = "\ufeff"
 _SHOWN = 30  # characters of an unrecognised start shown in the message

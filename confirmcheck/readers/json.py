@@ -28,6 +28,7 @@ __all__ = [
     "parse_stays",
     "stay_from_json",
     "stays_from_json",
+    "stays_schema",
 ]
 
 STAY_FIELDS = frozenset(
@@ -289,3 +290,17 @@ def parse_stays(value: object, *, path: Path = ()) -> StaysFile:
     if problems:
         raise InputError(problems)
     return StaysFile(stays, hotel=hotel.strip() if hotel else None, timezone=timezone)
+
+
+def stays_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a stays document, version 1.
+
+    What the reader refuses beyond it (dates that do not exist, a check-out not
+    after its check-in, rules that cannot be expanded, ...) is listed in its
+    ``description``. A fresh copy on every call.
+    """
+    from importlib.resources import files
+
+    text = files("confirmcheck").joinpath("schema", "stays-v1.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
