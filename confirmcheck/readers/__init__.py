@@ -13,7 +13,12 @@ from typing import Any
 
 from confirmcheck.errors import InputError, Path
 from confirmcheck.readers.ics import looks_like_calendar
-from confirmcheck.readers.json import StaysFile, parse_json, parse_stays, stays_schema
+from confirmcheck.readers.json import (
+    StaysFile,
+    parse_json,
+    read_stays_file,
+    stays_schema,
+)
 
 __all__ = ["StaysFile", "load_stays", "read_stays", "stays_schema"]
 
@@ -108,7 +113,7 @@ def _from_decoded(value: Any, max_entries: int | None, path: Path) -> StaysFile:
                 f"has {len(entries)} entries; at most {max_entries} are accepted",
                 path=path,
             )
-    return parse_stays(value, path=path)
+    return read_stays_file(value, path=path)
 
 
 def _head(data: str | bytes) -> str:

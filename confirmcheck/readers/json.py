@@ -1,8 +1,8 @@
 """Stays from JSON: one stay, a series, a list of them, or a stays file.
 
-Everything here takes JSON already decoded, except :func:`parse_json`, which
-decodes text strictly. Users call :func:`confirmcheck.read_stays`, which decides
-the format.
+The ``read_*`` functions here take JSON already decoded (lists, dicts, strings
+and numbers); :func:`parse_json` is the one that takes text, and decodes it
+strictly. Users call :func:`confirmcheck.read_stays`, which decides the format.
 
 A stay is ``{"check_in": "2026-03-09", "check_out": "2026-03-13", "rooms": 1,
 "room_type": "double", "guests": 2, "ref": "A-1234"}``; a series adds ``"rrule"``
@@ -25,9 +25,9 @@ from confirmcheck.stay import Series, Stay
 __all__ = [
     "StaysFile",
     "parse_json",
-    "parse_stays",
-    "stay_from_json",
-    "stays_from_json",
+    "read_stay",
+    "read_stay_list",
+    "read_stays_file",
     "stays_schema",
 ]
 
@@ -126,7 +126,7 @@ def _dates(value: object, path: Path) -> tuple[dt.date, ...]:
     return tuple(out)
 
 
-def stay_from_json(value: object, *, path: Path = ()) -> Stay | Series:
+def read_stay(value: object, *, path: Path = ()) -> Stay | Series:
     """One stay or series from a decoded JSON object; errors name ``path``."""
     if not isinstance(value, dict):
         raise InputError(f"must be an object (a stay), not {_kind(value)}", path=path)
@@ -192,7 +192,7 @@ def stay_from_json(value: object, *, path: Path = ()) -> Stay | Series:
         raise error.under(path) from None
 
 
-def stays_from_json(value: object, *, path: Path = ()) -> list[Stay | Series]:
+def read_stay_list(value: object, *, path: Path = ()) -> list[Stay | Series]:
     """Stays from a decoded JSON array; every problem in it is reported at once."""
     if not isinstance(value, list):
         raise InputError(f"must be an array of stays, not {_kind(value)}", path=path)
@@ -200,7 +200,7 @@ def stays_from_json(value: object, *, path: Path = ()) -> list[Stay | Series]:
     errors: list[InputError] = []
     for index, item in enumerate(value):
         try:
-            out.append(stay_from_json(item, path=(*path, index)))
+            out.append(read_stay(item, path=(*path, index)))
         except InputError as error:
             errors.append(error)
     collected = InputError.collect(errors)
@@ -243,11 +243,11 @@ class StaysFile:
         )
 
 
-def parse_stays(value: object, *, path: Path = ()) -> StaysFile:
+def read_stays_file(value: object, *, path: Path = ()) -> StaysFile:
     """A stays file from decoded JSON: an array of stays, or an object with
     ``stays`` (and optionally ``hotel`` and ``timezone``, an IANA name)."""
     if isinstance(value, list):
-        return StaysFile(stays_from_json(value, path=path))
+        return StaysFile(read_stay_list(value, path=path))
     if not isinstance(value, dict):
         raise InputError(
             f"must be an array of stays or an object with stays, not {_kind(value)}",
@@ -284,7 +284,7 @@ def parse_stays(value: object, *, path: Path = ()) -> StaysFile:
     stays: list[Stay | Series] = []
     if "stays" in value:
         try:
-            stays = stays_from_json(value["stays"], path=(*path, "stays"))
+            stays = read_stay_list(value["stays"], path=(*path, "stays"))
         except InputError as error:
             problems.extend(error.problems)
     if problems:
