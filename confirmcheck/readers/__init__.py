@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from confirmcheck.errors import InputError, Path
-from confirmcheck.readers.ics import looks_like_calendar
+from confirmcheck.readers.ics import looks_like_calendar, read_calendar
 from confirmcheck.readers.json import (
     StaysFile,
     parse_json,
@@ -73,8 +73,6 @@ file: it starts with 'BEGIN:VEVENT'; a calendar starts with BEGIN:VCALENDAR
         )
     head = _head(data)
     if looks_like_calendar(head):
-        from confirmcheck.readers.ics import read_calendar
-
         stays = read_calendar(
             data,
             timezone=timezone,
