@@ -520,6 +520,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--threads",
+        type=int,
+        help="threads per worker (default: the command's; 1 runs sync workers)",
+    )
+    parser.add_argument(
         "--python", action="store_true", help="use the Python load generator"
     )
     parser.add_argument(
@@ -543,7 +548,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     key = secrets.token_bytes(32)
     secret = "whsec_" + base64.b64encode(key).decode("ascii")
-    server = Server(secret, args.workers)
+    extra = () if args.threads is None else ("--threads", str(args.threads))
+    server = Server(secret, args.workers, *extra)
     latency: dict[str, list[Result]] = {}
     load: dict[str, list[Result]] = {}
     try:
@@ -577,7 +583,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     generator = "wrk" if use_wrk else "python threads"
     print(
-        f"# webhook benchmark: {args.workers} gunicorn gthread workers, {generator}, "
+        f"# webhook benchmark: {args.workers} gunicorn "
+        + ("sync workers" if args.threads == 1 else "gthread workers")
+        + f", {generator}, "
         f"{rounds} x {seconds} s per route and phase (median shown); latency at 1 "
         f"connection, capacity at {connections}"
         + ("; --quick: a smoke run, it does not judge" if args.quick else "")
