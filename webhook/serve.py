@@ -40,7 +40,7 @@ DEFAULT_BIND = "127.0.0.1:8000"
 DEFAULT_TIMEOUT_SECONDS = 30
 #: Threads per worker: each one can wait on a slow or idle connection (gunicorn
 #: gives a new connection a thread for up to 5 s before it parks it), so a worker
-#: keeps answering while this many connections dawdle on it.
+#: keeps answering while fewer than this many connections dawdle on it.
 DEFAULT_THREADS = 64
 _BACKLOG = 2048  # gunicorn's own default
 
@@ -116,7 +116,9 @@ def gunicorn_options(options: ServeOptions) -> dict[str, Any]:
     return {
         "bind": [options.bind],
         "workers": options.workers,
-        "worker_class": "gthread",
+        # One thread is gunicorn's sync worker (gunicorn itself turns sync with
+        # more threads into gthread, not the other way round).
+        "worker_class": "gthread" if options.threads > 1 else "sync",
         "threads": options.threads,
         "timeout": options.timeout_seconds,
         "graceful_timeout": 10,
@@ -178,8 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--threads",
         metavar="N",
-        help="threads per worker, each able to wait on one slow connection "
-        f"(CONFIRMCHECK_THREADS; default {DEFAULT_THREADS})",
+        help="threads per worker, each able to wait on one slow connection; 1 "
+        f"gives gunicorn's sync workers (CONFIRMCHECK_THREADS; default "
+        f"{DEFAULT_THREADS})",
     )
     return parser
 

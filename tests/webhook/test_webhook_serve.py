@@ -30,6 +30,7 @@ from standardwebhooks import Webhook
 
 import webhook.client
 from tests.webhook.helpers import ROOT, SECRET, story_body
+from webhook.serve import gunicorn_options
 
 LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 START_TIMEOUT = 60.0
@@ -562,3 +563,15 @@ def test_what_gunicorn_answers_itself_is_documented(
     assert head.startswith(b"HTTP/1.1 %d " % status)
     assert b"Content-Type: text/html" in head
     assert status in _gunicorn_answers()
+
+
+@pytest.mark.parametrize(
+    ("threads", "worker_class"), [(None, "gthread"), ("8", "gthread"), ("1", "sync")]
+)
+def test_the_worker_model(threads: str | None, worker_class: str) -> None:
+    from webhook.serve import DEFAULT_THREADS, build_parser, serve_options
+
+    args = build_parser().parse_args([] if threads is None else ["--threads", threads])
+    options = gunicorn_options(serve_options(args, {}))
+    assert options["worker_class"] == worker_class
+    assert options["threads"] == int(threads or DEFAULT_THREADS)
