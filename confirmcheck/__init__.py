@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
-from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
+from confirmcheck.i18n import SUPPORTED_LOCALES, pick_locale, resolve_locale
 from confirmcheck.loading import (
     StaysFile,
     load_stays,
@@ -115,6 +115,7 @@ __all__ = [
     "looks_like_calendar",
     "parse_json",
     "parse_stays",
+    "pick_locale",
     "read_calendar",
     "render_html",
     "render_text",

@@ -142,9 +142,10 @@ def _check(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
         write_bytes(data, stdout)
     else:
         from confirmcheck import render
+        from confirmcheck.i18n import resolve_locale
 
         try:
-            locale = render.resolve_locale(options.locale)
+            locale = resolve_locale(options.locale)
         except InputError as error:
             raise UsageError(f"--locale: {error}") from None
         if options.format == "html":
