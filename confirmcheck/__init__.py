@@ -52,9 +52,9 @@ if TYPE_CHECKING:
         CalendarError,
         looks_like_calendar,
         read_calendar,
-        report_to_ics,
     )
     from confirmcheck.mail import MailError, attach_summary, insert_summary
+    from confirmcheck.render.ics import report_to_ics
 
 # Calendars and mails are loaded when first used: a command line that only
 # checks JSON starts without them (PEP 562).
@@ -63,7 +63,7 @@ _LAZY = {
     "CalendarError": "confirmcheck.calendar",
     "looks_like_calendar": "confirmcheck.calendar",
     "read_calendar": "confirmcheck.calendar",
-    "report_to_ics": "confirmcheck.calendar",
+    "report_to_ics": "confirmcheck.render.ics",
     "MailError": "confirmcheck.mail",
     "attach_summary": "confirmcheck.mail",
     "insert_summary": "confirmcheck.mail",

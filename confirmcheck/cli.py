@@ -128,7 +128,7 @@ def _check(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
     if options.format == "json":
         stdout.write(report_to_json(report) + "\n")
     elif options.format == "ics":
-        from confirmcheck.calendar import report_to_ics
+        from confirmcheck.render.ics import report_to_ics
 
         try:
             data = report_to_ics(

@@ -11,6 +11,7 @@ from confirmcheck.i18n import pick_locale
 from confirmcheck.mail._change import insert_summary
 from confirmcheck.mail._structure import MailError, header_values
 from confirmcheck.render import render_html, render_text, summarize
+from confirmcheck.render.ics import report_to_ics
 
 if TYPE_CHECKING:
     from confirmcheck.report import Report
@@ -71,8 +72,6 @@ def attach_summary(
     summary = summarize(report, locale=chosen)
     calendar: bytes | None = None
     if attach_calendar:
-        from confirmcheck.calendar import report_to_ics
-
         when = stamp if stamp is not None else mail_date(data)
         if when is None:
             raise MailError(

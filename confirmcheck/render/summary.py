@@ -13,6 +13,7 @@ back into spaces.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -86,7 +87,11 @@ def _plural(singular: str, plural: str) -> tuple[str, str]:
 
 
 class _Words:
-    """The sentences of one locale, with its dates, numbers and plurals."""
+    """The sentences of one locale, with its dates, numbers and plurals.
+
+    A summary names the same few numbers (1 room, 4 nights, stay 7 of 20) and
+    dates again and again: each is written by Babel once per summary.
+    """
 
     def __init__(self, locale: str, total: int) -> None:
         self.locale = locale
@@ -94,9 +99,18 @@ class _Words:
         self._: Callable[[str], str] = catalog.gettext
         self._n: Callable[[str, str, int], str] = catalog.ngettext
         self.total = total
+        self._numbers: dict[int, str] = {}
+        self._dates: dict[dt.date, str] = {}
 
     def number(self, n: int) -> str:
-        return format_number(n, self.locale)
+        if n not in self._numbers:
+            self._numbers[n] = format_number(n, self.locale)
+        return self._numbers[n]
+
+    def date(self, day: dt.date) -> str:
+        if day not in self._dates:
+            self._dates[day] = _keep(format_date(day, self.locale))
+        return self._dates[day]
 
     def count(self, singular: str, plural: str, n: int, **more: str) -> str:
         return self._n(singular, plural, n).format(count=self.number(n), **more)
@@ -116,8 +130,7 @@ class _Words:
 
     def dates(self, item: Range | StayResult) -> str:
         return self._("{check_in} – {check_out}").format(
-            check_in=_keep(format_date(item.check_in, self.locale)),
-            check_out=_keep(format_date(item.check_out, self.locale)),
+            check_in=self.date(item.check_in), check_out=self.date(item.check_out)
         )
 
     def rooms_of(
