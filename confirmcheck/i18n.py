@@ -13,8 +13,12 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from confirmcheck.errors import LocaleError
+
+if TYPE_CHECKING:
+    import babel
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -80,14 +84,22 @@ def format_date(day: dt.date, locale: str) -> str:
     from babel.dates import format_date as babel_format_date
 
     language = resolve_locale(locale)
-    return babel_format_date(day, _DATE_PATTERNS[language], locale=language)
+    return babel_format_date(day, _DATE_PATTERNS[language], locale=_cldr(language))
 
 
 def format_number(number: int, locale: str) -> str:
     """A whole number with the language's grouping: ``12,345`` / ``12.345``."""
     from babel.numbers import format_decimal
 
-    return format_decimal(number, locale=resolve_locale(locale))
+    return format_decimal(number, locale=_cldr(resolve_locale(locale)))
+
+
+@cache
+def _cldr(language: str) -> babel.Locale:
+    """Babel's CLDR data of a supported language, looked up once."""
+    from babel import Locale
+
+    return Locale.parse(language)
 
 
 def pick_locale(requested: str | None, languages: Sequence[str]) -> str:

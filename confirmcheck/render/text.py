@@ -30,22 +30,19 @@ def render_text(
     if width < MIN_WIDTH:
         raise ValueError(f"width must be at least {MIN_WIDTH}, not {width}")
     summary = as_summary(summary, locale)
-    blocks = [_fill(summary.verdict, width)]
+    # A word longer than a line (a room type without blanks) is cut, as textwrap
+    # does by default; a line never breaks at a hyphen ("Mo.–Fr.", "B-12").
+    paragraph = textwrap.TextWrapper(width=width, break_on_hyphens=False)
+    item = textwrap.TextWrapper(
+        width=width,
+        initial_indent="  - ",
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+    )
+    blocks = [paragraph.fill(summary.verdict)]
     for section in summary.sections:
-        lines = [_fill(section.heading, width)]
-        lines.extend(_fill(item, width, "  - ", "    ") for item in section.items)
+        lines = [paragraph.fill(section.heading)]
+        lines.extend(item.fill(sentence) for sentence in section.items)
         blocks.append("\n".join(lines))
     # No-break spaces only steer the filling: plain text gets ordinary spaces.
     return "\n\n".join(blocks).replace(KEEP, " ") + "\n"
-
-
-def _fill(text: str, width: int, first: str = "", rest: str = "") -> str:
-    # A word longer than a line (a room type without blanks) is cut, as textwrap
-    # does by default; a line never breaks at a hyphen ("Mo.–Fr.", "B-12").
-    return textwrap.fill(
-        text,
-        width=width,
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_on_hyphens=False,
-    )
