@@ -74,7 +74,7 @@ def icalendar_writer(
     import icalendar
 
     from confirmcheck import summarize
-    from confirmcheck.calendar import (
+    from confirmcheck.readers.ics import (
         GUESTS,
         OUTCOME,
         OUTCOMES,

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from confirmcheck import LocaleError, Stay, diff
 from confirmcheck.i18n import resolve_locale
-from confirmcheck.loading import load_stays
+from confirmcheck.readers.json import load_stays
 from confirmcheck.render import render_html, render_text, summarize
 from confirmcheck.render.text import MIN_WIDTH
 from confirmcheck.report import Report

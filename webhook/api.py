@@ -27,16 +27,17 @@ from confirmcheck import (
     Series,
     Stay,
     diff,
+    looks_like_calendar,
     parse_json,
     parse_stays,
     pick_locale,
+    read_calendar,
     render_html,
     render_text,
     report_to_dict,
     resolve_locale,
     summarize,
 )
-from confirmcheck.calendar import looks_like_calendar, read_calendar
 from confirmcheck.mail import MailError, attach_summary, mail_date, mail_languages
 from webhook.auth import AuthError, check_bearer, verify_signature
 from webhook.config import Config

@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from confirmcheck.calendar import (
+from confirmcheck.errors import InputError
+from confirmcheck.i18n import DEFAULT_LOCALE, resolve_locale
+from confirmcheck.readers.ics import (
     GUESTS,
     OUTCOME,
     OUTCOMES,
@@ -26,8 +28,6 @@ from confirmcheck.calendar import (
     ROOMS,
     STAY_NUMBER,
 )
-from confirmcheck.errors import InputError
-from confirmcheck.i18n import DEFAULT_LOCALE, resolve_locale
 from confirmcheck.render.summary import KEEP, Summary, summarize
 from confirmcheck.report import Range, Report
 

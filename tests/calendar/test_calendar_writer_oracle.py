@@ -15,8 +15,8 @@ import icalendar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confirmcheck.calendar import OUTCOME, ROOM_TYPE
 from confirmcheck.diff import diff
+from confirmcheck.readers.ics import OUTCOME, ROOM_TYPE
 from confirmcheck.render import summarize
 from confirmcheck.render.ics import report_to_ics
 from confirmcheck.stay import Stay

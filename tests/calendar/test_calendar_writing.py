@@ -8,9 +8,9 @@ from typing import Any
 import icalendar
 import pytest
 
-from confirmcheck.calendar import read_calendar
 from confirmcheck.diff import diff
 from confirmcheck.errors import InputError, LocaleError
+from confirmcheck.readers.ics import read_calendar
 from confirmcheck.render import render_text, summarize
 from confirmcheck.render.ics import report_to_ics
 from confirmcheck.report import Report

@@ -1,11 +1,10 @@
-"""iCalendar in: stays from .ics files (the writer is confirmcheck.render.ics).
-
-Reading (:func:`read_calendar`): every ``VEVENT`` is a stay, every occurrence of a
+"""Stays from iCalendar files: every ``VEVENT`` is a stay, every occurrence of a
 recurring event one stay each (expanded by recurring-ical-events, exactly as
 calendar programs mean ``RRULE``, ``RDATE``, ``EXDATE`` and ``RECURRENCE-ID``).
 
 The rules (which property means what, which time zone decides a timed event's
-dates, the limits) are in ``docs/calendar.md``.
+dates, the limits) are in ``docs/calendar.md``. The ``X-CONFIRMCHECK-*`` property
+names are defined here; the calendar writer uses the same ones.
 
 icalendar and recurring-ical-events are imported only when a calendar is read:
 ``import confirmcheck`` stays light for users who never touch one.
@@ -32,10 +31,16 @@ Event = Any
 
 __all__ = [
     "FIRST_DAY",
+    "GUESTS",
     "LAST_DAY",
     "MAX_CALENDAR_BYTES",
     "MAX_CALENDAR_STAYS",
+    "OUTCOME",
     "OUTCOMES",
+    "REF",
+    "ROOMS",
+    "ROOM_TYPE",
+    "STAY_NUMBER",
     "CalendarError",
     "looks_like_calendar",
     "read_calendar",
@@ -64,8 +69,6 @@ OUTCOMES = ("booked", "booked-differently", "not-booked", "unrequested")
 """Values of ``X-CONFIRMCHECK-OUTCOME`` in a written calendar. Reading one back,
 ``not-booked`` events are no stays (no room is reserved); the others are."""
 
-_PRODID = "-//confirmcheck//confirmcheck//EN"
-_UID_DOMAIN = "confirmcheck"
 _FINER_THAN_DAILY = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
 _WHOLE = re.compile(r"[0-9]+")
 _BEGIN = re.compile(r"\s*BEGIN:VCALENDAR\b", re.IGNORECASE)
