@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from confirmcheck import LocaleError, Stay, diff
 from confirmcheck.i18n import resolve_locale
-from confirmcheck.readers.json import load_stays
+from confirmcheck.readers import read_stays
 from confirmcheck.render import render_html, render_text, summarize
 from confirmcheck.render.text import MIN_WIDTH
 from confirmcheck.report import Report
@@ -32,11 +32,11 @@ def case_report(name: str) -> Report:
     if name == "story":
         requested = (EXAMPLES / "story" / "requested.json").read_bytes()
         confirmed = (EXAMPLES / "story" / "confirmed.json").read_bytes()
-        return diff(load_stays(requested).stays, load_stays(confirmed).stays)
+        return diff(read_stays(requested).stays, read_stays(confirmed).stays)
     case = json.loads((GOLDEN / "cases" / f"{name}.json").read_text("utf-8"))
     return diff(
-        load_stays(json.dumps(case["requested"])).stays,
-        load_stays(json.dumps(case["confirmed"])).stays,
+        read_stays(json.dumps(case["requested"])).stays,
+        read_stays(json.dumps(case["confirmed"])).stays,
     )
 
 
