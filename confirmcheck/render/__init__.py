@@ -2,8 +2,8 @@
 
 :mod:`~confirmcheck.render.summary` decides the words (one wording for every
 output); :mod:`~confirmcheck.render.text`, :mod:`~confirmcheck.render.html` and
-:mod:`~confirmcheck.render.ics` (the calendar, loaded when first used: it needs
-icalendar) only lay them out.
+:mod:`~confirmcheck.render.ics` (the calendar; loaded when first used, with the
+calendar reader whose properties it writes) only lay them out.
 """
 
 from confirmcheck.render.html import render_html
