@@ -89,7 +89,18 @@ def test_icalendar_reads_back_every_value_as_meant(
         for section in summary.sections
         for sentence in section.items
     }
+    # One wording for every output: titles and categories are the summary's too.
+    titles = {
+        as_text(title.replace("\u00a0", " "))
+        for section in summary.sections
+        for title in section.titles
+    }
+    labels = {section.label for section in summary.sections}
     for event in events:
+        assert str(event["SUMMARY"]) in titles
+        categories = event["CATEGORIES"]
+        assert isinstance(categories, icalendar.vCategory)
+        assert categories.cats[0] in labels
         assert event.errors == []
         assert isinstance(event.decoded("DTSTART"), dt.date)
         assert event.decoded("DTEND") > event.decoded("DTSTART")
