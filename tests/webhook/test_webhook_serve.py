@@ -16,6 +16,7 @@ import os
 import queue
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -435,8 +436,11 @@ def test_dev_mode_makes_and_prints_a_one_time_secret() -> None:
         assert f"uv run python -m webhook.client http://127.0.0.1:{dev.port}/" in (
             command
         )
+        # As printed, with uv found the way CI finds it when pip installed it
+        # off the PATH.
+        uv = "uv" if shutil.which("uv") else "python3 -m uv"
         done = subprocess.run(
-            command,
+            command.replace(" uv run ", f" {uv} run ", 1),
             shell=True,
             cwd=ROOT,
             env=_environ(),
