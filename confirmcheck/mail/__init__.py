@@ -9,13 +9,20 @@ what changes where, which headers are added and what is refused.
 from __future__ import annotations
 
 from confirmcheck.mail._attach import attach_summary, mail_date, mail_languages
-from confirmcheck.mail._blocks import HTML_BEGIN, HTML_END, TEXT_BEGIN, TEXT_END
+from confirmcheck.mail._blocks import (
+    HTML_BEGIN,
+    HTML_END,
+    TEXT_HEADING,
+    TEXT_RULE,
+    text_heading,
+)
 from confirmcheck.mail._change import (
     CALENDAR_FILENAME,
     COMPLETE_HEADER,
     MAX_PREFIX_CHARS,
     PART_HEADER,
     PREFIX_HEADER,
+    calendar_filename,
     insert_summary,
 )
 from confirmcheck.mail._structure import MAX_DEPTH, MAX_MAIL_BYTES, MAX_PARTS, MailError
@@ -31,11 +38,13 @@ __all__ = [
     "MAX_PREFIX_CHARS",
     "PART_HEADER",
     "PREFIX_HEADER",
-    "TEXT_BEGIN",
-    "TEXT_END",
+    "TEXT_HEADING",
+    "TEXT_RULE",
     "MailError",
     "attach_summary",
+    "calendar_filename",
     "insert_summary",
     "mail_date",
     "mail_languages",
+    "text_heading",
 ]

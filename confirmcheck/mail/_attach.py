@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from confirmcheck.i18n import pick_locale
 from confirmcheck.mail._change import insert_summary
 from confirmcheck.mail._structure import MailError, header_values
-from confirmcheck.render import render_html, render_text, summarize
+from confirmcheck.render import render_text, summarize
+from confirmcheck.render.html import render_html, render_html_detail
 from confirmcheck.render.ics import report_to_ics
 
 if TYPE_CHECKING:
@@ -56,7 +57,8 @@ def attach_summary(
 
     The summary is written in ``locale``; without one, in the first language of the
     mail's ``Content-Language`` that confirmcheck supports, else in English. The
-    report's calendar is attached as ``booking-summary.ics`` unless
+    report's calendar is attached (``booking-summary.ics``, named in that
+    language) unless
     ``attach_calendar`` is False; its ``DTSTAMP`` is ``stamp``, else the mail's own
     ``Date`` (so that a retry gives the same bytes), and ``hotel`` names the hotel
     in its events. ``subject_prefix`` (off by default) goes in front
@@ -85,9 +87,11 @@ def attach_summary(
     return insert_summary(
         data,
         text=render_text(summary),
-        html=render_html(summary),
+        html=render_html(summary, detail=False),
+        html_detail=render_html_detail(summary),
         calendar=calendar,
         complete=report.complete,
+        locale=chosen,
         subject_prefix=subject_prefix,
         allow_dkim=allow_dkim,
     )

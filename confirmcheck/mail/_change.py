@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from confirmcheck.errors import InputError
+from confirmcheck.i18n import DEFAULT_LOCALE, resolve_locale, translations
 from confirmcheck.mail import _blocks
 from confirmcheck.mail._codec import (
     CodecError,
@@ -34,11 +35,19 @@ __all__ = [
     "COMPLETE_HEADER",
     "PART_HEADER",
     "PREFIX_HEADER",
+    "calendar_filename",
     "insert_summary",
 ]
 
-CALENDAR_FILENAME = "booking-summary.ics"
-"""The file name of the calendar attached to the mail."""
+
+def _(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is used."""
+    return message
+
+
+CALENDAR_FILENAME = _("booking-summary.ics")
+"""The file name of the calendar attached to the mail (English; see
+:func:`calendar_filename` for the guest's language)."""
 COMPLETE_HEADER = "X-Confirmcheck-Complete"
 """Added to the mail: ``yes`` when everything is booked as requested, else ``no``."""
 PREFIX_HEADER = "X-Confirmcheck-Subject-Prefix"
@@ -49,6 +58,8 @@ PART_HEADER = "X-Confirmcheck-Part"
 MAX_PREFIX_CHARS = 100
 """The longest subject prefix accepted, in characters."""
 
+# A file name every mail client keeps as it is: no blanks, quotes or non-ASCII.
+_SAFE_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.ics")
 _MARKERS = frozenset({"summary", "calendar"})
 _SIGNED = frozenset({"multipart/signed", "multipart/encrypted"})
 _PKCS7 = frozenset({"application/pkcs7-mime", "application/x-pkcs7-mime"})
@@ -225,11 +236,23 @@ def _check_prefix(prefix: str) -> str:
     return text
 
 
+def calendar_filename(locale: str = DEFAULT_LOCALE) -> str:
+    """The calendar's file name in ``locale``: ``buchungsuebersicht.ics``.
+
+    A translation that is not a plain ASCII file name ending in ``.ics`` is
+    passed over for the English name.
+    """
+    name = translations(resolve_locale(locale)).gettext(CALENDAR_FILENAME)
+    return name if _SAFE_FILENAME.fullmatch(name) else CALENDAR_FILENAME
+
+
 class _Change:
     """One change of one mail; built, then written out once."""
 
-    def __init__(self, data: bytes, root: Entity, newline: bytes) -> None:
+    def __init__(self, data: bytes, root: Entity, newline: bytes, locale: str) -> None:
         self.data = data
+        self.heading = _blocks.text_heading(locale)
+        self.filename = calendar_filename(locale)
         self.root = root
         self.newline = newline
         self.edits: dict[int, _Edit] = {}
@@ -253,7 +276,9 @@ class _Change:
 
     # --- the text parts ------------------------------------------------------------
 
-    def change_text(self, entity: Entity, text_summary: str, html_summary: str) -> None:
+    def change_text(
+        self, entity: Entity, text_summary: str, html_summary: str, html_detail: str
+    ) -> None:
         """Put the summary at the top of one text/plain or text/html part."""
         newline = self.newline.decode()
         raw = self.data[entity.body_start : entity.end]
@@ -276,9 +301,13 @@ class _Change:
             new_text = _blocks.insert_html(
                 text, _blocks.html_block(html_summary, part_newline)
             )
+            if html_detail:
+                new_text = _blocks.insert_html_end(
+                    new_text, _blocks.html_block(html_detail, part_newline)
+                )
         else:
             new_text = _blocks.insert_text(
-                text, _blocks.text_block(text_summary, part_newline)
+                text, _blocks.text_block(text_summary, part_newline, self.heading)
             )
         fields = _fields_of(self.data, entity)
         octets, utf8 = self._encode_text(
@@ -336,11 +365,16 @@ class _Change:
 
     # --- the parts confirmcheck adds ------------------------------------------------
 
-    def summary_part(self, text_summary: str, html_summary: str) -> bytes:
+    def summary_part(
+        self, text_summary: str, html_summary: str, html_detail: str
+    ) -> bytes:
         """A multipart/alternative part holding only the summary."""
         newline = self.newline
-        text = _blocks.text_block(text_summary, newline.decode()).encode()
-        html = _blocks.html_block(html_summary, newline.decode()).encode()
+        text = _blocks.text_block(text_summary, newline.decode(), self.heading).encode()
+        blocks = [html_summary, html_detail] if html_detail else [html_summary]
+        html = "".join(
+            _blocks.html_block(fragment, newline.decode()) for fragment in blocks
+        ).encode()
         boundary = _boundary("summary", text + b"\0" + html, b"")
         self.boundaries.append(b"--" + boundary.encode())
         pieces = []
@@ -370,16 +404,16 @@ class _Change:
         )
 
     def calendar_part(self, calendar: bytes) -> bytes:
-        """A text/calendar attachment named booking-summary.ics."""
+        """A text/calendar attachment, named in the summary's language."""
         newline = self.newline
         return (
             b'Content-Type: text/calendar; charset="utf-8"; method=PUBLISH;'
             + newline
-            + f' name="{CALENDAR_FILENAME}"'.encode()
+            + f' name="{self.filename}"'.encode()
             + newline
             + b"Content-Disposition: attachment;"
             + newline
-            + f' filename="{CALENDAR_FILENAME}"'.encode()
+            + f' filename="{self.filename}"'.encode()
             + newline
             + b"Content-Transfer-Encoding: base64"
             + newline
@@ -501,15 +535,21 @@ def insert_summary(
     html: str,
     calendar: bytes | None,
     complete: bool,
+    locale: str = DEFAULT_LOCALE,
+    html_detail: str = "",
     subject_prefix: str | None = None,
     allow_dkim: bool = False,
 ) -> bytes:
     """Put already rendered summaries into a mail; returns the changed mail's bytes.
 
-    ``text`` goes at the top of every text/plain body a reader sees, ``html`` (a
-    fragment) right after the ``<body>`` tag of every text/html body; a mail
-    without such a body gets a new first part with both. ``calendar`` (iCalendar
-    bytes) is attached as ``booking-summary.ics`` unless it is None. The header
+    ``text`` goes at the top of every text/plain body a reader sees, under a
+    heading line in ``locale`` ("Your booking at a glance") and above a closing
+    rule; ``html`` (a fragment) at the start of the hotel's first content
+    container of every text/html body (else right after its ``<body>`` tag), and
+    ``html_detail`` (a fragment, optional) after the hotel's content; a mail
+    without such a body gets a new first part with them. ``calendar`` (iCalendar
+    bytes) is attached as :func:`calendar_filename` in ``locale``
+    (``booking-summary.ics``) unless it is None. The header
     ``X-Confirmcheck-Complete: yes|no`` tells ``complete``; ``subject_prefix``,
     if given, goes in front of the Subject. Every other byte is copied as it was;
     a second call replaces what the first added. Raises :class:`MailError` (and
@@ -520,10 +560,11 @@ def insert_summary(
     data = bytes(message)
     if subject_prefix is not None:
         _check_prefix(subject_prefix)
+    locale = resolve_locale(locale)
     root = parse_mail(data)
     _refuse_signed(root, allow_dkim=allow_dkim)
     newline = line_ending(data)
-    change = _Change(data, root, newline)
+    change = _Change(data, root, newline, locale)
 
     # What an earlier change added goes first, so that it is replaced, not doubled.
     for entity in _walk(root):
@@ -533,11 +574,11 @@ def insert_summary(
 
     bodies = _find_bodies(root)
     for body in bodies:
-        change.change_text(body, text, html)
+        change.change_text(body, text, html, html_detail)
 
     new_parts: list[bytes] = []
     if not bodies:
-        new_parts.append(change.summary_part(text, html))
+        new_parts.append(change.summary_part(text, html, html_detail))
     calendar_part = None if calendar is None else change.calendar_part(calendar)
     wrap = bool(new_parts or calendar_part) and root.content_type != "multipart/mixed"
 

@@ -1,53 +1,124 @@
-"""The summary as an HTML fragment for the top of a mail: the summary's words,
-laid out with inline styles only (mail clients drop ``<style>`` blocks and
-external resources).
+"""The summary as HTML for the top of a mail: the summary's words, laid out the way
+mail clients show them.
 
-No text or background colour is set, so dark mode keeps its own; the coloured
-border only helps, the words say it all.
+A mail's HTML is read by clients that drop ``<style>`` blocks, ignore most of CSS
+and switch to dark colours on their own, so the layout is a one-cell table (what
+every client lays out alike) with inline styles only, at most 600 px wide and
+centred like the hotel's own content. It sets no colour at all: the text, and the
+thin rule on its left (``currentColor``), take the mail's colours in a light and
+a dark scheme, and the words say everything a colour would. Its font family is
+the mail's (``inherit``, set on the table too, where quirks-mode documents would
+not pass it on by themselves).
+
+The full per-stay list is the detail: in a collapsed ``<details>``, which a mail
+client that does not know it shows open; :func:`render_html_detail` gives it on
+its own, for the end of a mail, where an open list does not push the hotel's
+words down.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from confirmcheck.render.summary import Summary, as_summary
+from confirmcheck.render.summary import Section, Summary, as_summary
 from confirmcheck.report import Report
 
-__all__ = ["render_html"]
+__all__ = ["MAX_WIDTH", "render_html", "render_html_detail"]
 
-_BOX = (
-    "margin:0 0 16px 0;padding:12px 16px;border:3px solid {colour};"
-    "border-radius:4px;font-family:Arial,Helvetica,sans-serif;font-size:15px;"
-    "line-height:1.45;"
+MAX_WIDTH = 600
+"""The widest the summary block gets, in CSS pixels (the width mail layouts use)."""
+
+# The one-cell table that holds a block: as wide as the place it is put in, at most
+# MAX_WIDTH, centred (align= for clients that ignore margins), the mail's font.
+_TABLE = (
+    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
+    'border="0" align="center" lang="{locale}" data-confirmcheck="{kind}" '
+    'style="width:100%;max-width:{width}px;margin:{margin};'
+    'border-collapse:collapse;font-family:inherit;">'
 )
-_VERDICT = "margin:0 0 8px 0;font-size:17px;font-weight:bold;"
+# The left rule takes the text colour; left-aligned even in a centred cell.
+_CELL = (
+    '<td style="padding:2px 0 2px 14px;border-left:3px solid;text-align:left;'
+    'font-family:inherit;font-size:15px;line-height:1.5;">'
+)
+_VERDICT = "margin:0 0 8px 0;font-size:17px;line-height:1.4;font-weight:bold;"
 _HEADING = "margin:12px 0 4px 0;font-weight:bold;"
+_PARAGRAPH = "margin:12px 0 0 0;"
 _LIST = "margin:0;padding:0 0 0 20px;"
 _ITEM = "margin:0 0 4px 0;"
-_PROBLEM = "#c62828"
-_FINE = "#2e7d32"
+_SUMMARY = "margin:12px 0 4px 0;cursor:pointer;"
 
 
-def render_html(summary: Report | Summary, *, locale: str | None = None) -> str:
+def render_html(
+    summary: Report | Summary, *, locale: str | None = None, detail: bool = True
+) -> str:
     """The summary as a self-contained HTML fragment for the top of a mail.
 
     ``summary`` is a report (summarized in ``locale``, English by default) or a
     :class:`Summary` made already (in its own locale; a different ``locale`` is
-    an error).
+    an error). With ``detail`` False the per-stay list of what is booked as
+    requested is left out (see :func:`render_html_detail`); its count stays.
     """
     summary = as_summary(summary, locale)
-    colour = _FINE if summary.complete else _PROBLEM
     parts = [
-        f'<div lang="{summary.locale}" data-confirmcheck="summary" '
-        f'style="{_BOX.format(colour=colour)}">',
+        _TABLE.format(
+            locale=summary.locale, kind="summary", width=MAX_WIDTH, margin="0 auto 20px"
+        ),
+        "<tr>",
+        _CELL,
         f'<p style="{_VERDICT}">{escape(summary.verdict)}</p>',
     ]
     for section in summary.sections:
+        if section.kind == "booked":
+            if detail:
+                parts.extend(_details(section))
+            else:
+                parts.append(f'<p style="{_PARAGRAPH}">{escape(section.heading)}</p>')
+            continue
         parts.append(f'<p style="{_HEADING}">{escape(section.heading)}</p>')
-        parts.append(f'<ul style="{_LIST}">')
-        parts.extend(
-            f'<li style="{_ITEM}">{escape(item)}</li>' for item in section.items
-        )
-        parts.append("</ul>")
-    parts.append("</div>")
+        parts.extend(_items(section))
+    parts += ["</td>", "</tr>", "</table>"]
     return "\n".join(parts)
+
+
+def render_html_detail(summary: Report | Summary, *, locale: str | None = None) -> str:
+    """The per-stay list of what is booked as requested, collapsed, for the end of
+    a mail; empty when nothing is booked. Arguments as for :func:`render_html`."""
+    summary = as_summary(summary, locale)
+    booked = [section for section in summary.sections if section.kind == "booked"]
+    if not booked:
+        return ""
+    return "\n".join(
+        [
+            _TABLE.format(
+                locale=summary.locale,
+                kind="detail",
+                width=MAX_WIDTH,
+                margin="20px auto 0",
+            ),
+            "<tr>",
+            _CELL,
+            *_details(booked[0]),
+            "</td>",
+            "</tr>",
+            "</table>",
+        ]
+    )
+
+
+def _details(section: Section) -> list[str]:
+    """The section's items, collapsed under its heading."""
+    return [
+        "<details>",
+        f'<summary style="{_SUMMARY}">{escape(section.heading)}</summary>',
+        *_items(section),
+        "</details>",
+    ]
+
+
+def _items(section: Section) -> list[str]:
+    return [
+        f'<ul style="{_LIST}">',
+        *(f'<li style="{_ITEM}">{escape(item)}</li>' for item in section.items),
+        "</ul>",
+    ]

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 
 from confirmcheck.errors import InputError
-from confirmcheck.i18n import DEFAULT_LOCALE, resolve_locale
+from confirmcheck.i18n import DEFAULT_LOCALE, resolve_locale, translations
 from confirmcheck.readers.ics import (
     GUESTS,
     OUTCOME,
@@ -28,7 +28,7 @@ from confirmcheck.readers.ics import (
     ROOMS,
     STAY_NUMBER,
 )
-from confirmcheck.render.summary import KEEP, Summary, summarize
+from confirmcheck.render.summary import KEEP, Section, Summary, summarize
 from confirmcheck.report import Range, Report
 
 __all__ = ["report_to_ics"]
@@ -99,7 +99,7 @@ def report_to_ics(
                 f"DTSTAMP:{stamp_value}",
                 f"DTSTART;VALUE=DATE:{_date(item.check_in)}",
                 f"DTEND;VALUE=DATE:{_date(item.check_out)}",
-                f"SUMMARY:{_words(title)}",
+                f"SUMMARY:{_words(_title(summary, section, title, hotel))}",
                 f"DESCRIPTION:{_words(sentence)}",
             ]
             if hotel is not None:
@@ -134,6 +134,26 @@ def report_to_ics(
         lines += ["BEGIN:VEVENT", *event, "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return b"".join(_fold(line.encode("utf-8")) + b"\r\n" for line in lines)
+
+
+def _(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is used."""
+    return message
+
+
+def _title(summary: Summary, section: Section, title: str, hotel: str | None) -> str:
+    """An event's title: with a hotel, the outcome and the hotel's name
+    ("NOT BOOKED – Hotel Alpenblick"; a booked stay is just the hotel's name,
+    as people name a hotel stay in their calendar), else the summary's title."""
+    if hotel is None:
+        return title
+    if section.kind == "booked":
+        return hotel
+    return (
+        translations(summary.locale)
+        .gettext(_("{outcome} – {hotel}"))
+        .format(outcome=section.label, hotel=hotel)
+    )
 
 
 def _words(text: str) -> str:

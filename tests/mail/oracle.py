@@ -10,8 +10,9 @@ import email
 import email.policy
 import re
 from email.message import EmailMessage, Message
+from html.parser import HTMLParser
 
-from confirmcheck.mail import HTML_BEGIN, HTML_END, TEXT_BEGIN, TEXT_END
+from confirmcheck.mail import HTML_BEGIN, HTML_END, TEXT_HEADING, TEXT_RULE
 
 TEXT = (
     "NOT BOOKED: 1 of 20 requested stays.\n"
@@ -90,10 +91,11 @@ def text_of(part: Message) -> str:
     return content.replace("\r\n", "\n")
 
 
-def text_block(summary: str = TEXT) -> str:
-    """What the summary looks like at the top of a text/plain body (LF)."""
+def text_block(summary: str = TEXT, heading: str = TEXT_HEADING) -> str:
+    """What the summary looks like at the top of a text/plain body (LF), under
+    its heading line (English unless given)."""
     lines = [line.rstrip() for line in summary.strip("\n").split("\n")]
-    return "\n".join([TEXT_BEGIN, *lines, TEXT_END]) + "\n\n"
+    return "\n".join([heading, "", *lines, TEXT_RULE]) + "\n\n"
 
 
 def html_block(fragment: str = HTML, charset: str = "utf-8") -> str:
@@ -102,7 +104,57 @@ def html_block(fragment: str = HTML, charset: str = "utf-8") -> str:
     return block.encode(charset, "xmlcharrefreplace").decode(charset)
 
 
+class _FirstElements(HTMLParser):
+    """The start tags that open the body, up to the first text, with offsets."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.lines = [0]
+        for line in html.splitlines(keepends=True):
+            self.lines.append(self.lines[-1] + len(line))
+        self.tags: list[tuple[str, dict[str, str], int]] = []
+        self.done = False
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.done:
+            return
+        line, column = self.getpos()
+        end = self.lines[line - 1] + column + len(self.get_starttag_text() or "")
+        self.tags.append((tag, {k: v or "" for k, v in attrs}, end))
+
+    def handle_data(self, data: str) -> None:
+        if data.strip() and any(tag == "body" for tag, _, _ in self.tags):
+            self.done = True
+
+
 def html_insertion_point(html: str) -> int | None:
-    """Right after the <body> tag, or None when there is no <body> tag."""
+    """Right after the <body> tag, or None when there is no <body> tag; inside a
+    first content container (docs/mail.md: a div or table of a maximum width, or
+    a centred one of a fixed width, maybe in full-width wrappers) when the body
+    opens with one."""
     found = _BODY_TAG.search(html)
-    return found.end() if found else None
+    if found is None:
+        return None
+    tags = _FirstElements(html).tags
+    names = [tag for tag, _, _ in tags]
+    if "body" not in names:
+        return found.end()
+    for tag, attributes, end in tags[names.index("body") + 1 :]:
+        style = attributes.get("style", "").replace(" ", "").lower()
+        width = attributes.get("width", "")
+        centred = attributes.get("align", "").lower() == "center" or "auto" in style
+        fixed = width.rstrip("px").isdigit() or re.search(r"(^|;)width:\d", style)
+        if tag in ("tbody", "tr") or (tag == "td" and not fixed):
+            continue
+        if tag not in ("table", "div", "center", "td"):
+            break
+        if "max-width" in style or (fixed and centred):
+            # A table's content starts in its first cell.
+            if tag != "table":
+                return end
+            cells = [e for t, _, e in tags if t == "td" and e > end]
+            return cells[0] if cells else found.end()
+        if fixed:
+            break
+    return found.end()

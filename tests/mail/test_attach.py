@@ -16,6 +16,7 @@ from confirmcheck.mail import (
     attach_summary,
     mail_date,
     mail_languages,
+    text_heading,
 )
 from confirmcheck.render import render_text
 from confirmcheck.report import Report
@@ -60,9 +61,9 @@ def test_the_locale_is_explicit_else_the_mails_language_else_english(
     out = attach_summary(
         _mail(language), NOT_BOOKED, locale=explicit, attach_calendar=False
     )
-    assert _plain(out) == text_block(render_text(NOT_BOOKED, locale=expected)) + (
-        "Booked.\n"
-    )
+    assert _plain(out) == text_block(
+        render_text(NOT_BOOKED, locale=expected), text_heading(expected)
+    ) + ("Booked.\n")
 
 
 def test_an_unsupported_explicit_locale_is_refused() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from confirmcheck import cli
-from confirmcheck.mail import COMPLETE_HEADER, PART_HEADER, TEXT_BEGIN
+from confirmcheck.mail import COMPLETE_HEADER, PART_HEADER, text_heading
 from tests.mail.oracle import numbered, parse, text_of
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -74,7 +74,7 @@ def test_exit_1_when_something_differs_and_the_mail_in_the_output_file(
     assert (status, out, err) == (1, b"", "")
     message = parse(target.read_bytes())
     assert str(message["subject"]) == "[NICHT GEBUCHT] Ihre Zimmerreservierung"
-    assert text_of(message).startswith(TEXT_BEGIN + "\nNICHT GEBUCHT")
+    assert text_of(message).startswith(text_heading("de") + "\n\nNICHT GEBUCHT")
     assert not [p for _, p in numbered(message) if p[PART_HEADER] == "calendar"]
 
 

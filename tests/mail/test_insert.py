@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.header
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from confirmcheck.mail import (
     HTML_BEGIN,
     PART_HEADER,
     PREFIX_HEADER,
-    TEXT_BEGIN,
+    TEXT_HEADING,
     insert_summary,
 )
 from tests.mail.oracle import (
@@ -110,7 +111,7 @@ def test_a_second_summary_replaces_the_first() -> None:
     first = _change(PLAIN)
     second = _change(first, text="All 20 requested stays are booked as requested.")
     body = text_of(parse(second))
-    assert body.count(TEXT_BEGIN) == 1
+    assert body.count(TEXT_HEADING) == 1
     assert body == text_block("All 20 requested stays are booked as requested.") + (
         "Your room is booked.\n"
     )
@@ -121,7 +122,7 @@ def test_a_second_change_without_calendar_removes_the_first_calendar() -> None:
     without = _change(with_calendar)
     parts = [p for _, p in numbered(parse(without))]
     assert not [p for p in parts if p[PART_HEADER] == "calendar"]
-    assert text_of(parse(without).get_body(("plain",))).startswith(TEXT_BEGIN)  # type: ignore[arg-type]
+    assert text_of(parse(without).get_body(("plain",))).startswith(TEXT_HEADING)  # type: ignore[arg-type]
 
 
 def test_a_charset_that_can_carry_the_summary_is_kept() -> None:
@@ -151,12 +152,21 @@ def test_html_keeps_its_charset_and_uses_character_references() -> None:
 
 
 def test_the_summary_goes_right_after_the_body_tag_with_its_attributes() -> None:
+    data = (CORPUS / "related-inline-images-crlf.eml").read_bytes()
+    html = parse(_change(data)).get_body(("html",))
+    assert html is not None
+    assert re.search(r"<body\b[^>]*>" + re.escape(HTML_BEGIN), text_of(html), re.I)
+
+
+def test_the_summary_goes_into_the_hotels_content_container() -> None:
     data = (CORPUS / "alternative-base64-utf8-lf.eml").read_bytes()
     html = parse(_change(data)).get_body(("html",))
     assert html is not None
-    assert """<BODY BGCOLOR="#FFFFFF" onload='track("open")'>""" + HTML_BEGIN in (
-        text_of(html)
-    )
+    assert (
+        """<BODY BGCOLOR="#FFFFFF" onload='track("open")'>\n"""
+        """<div style="font-family:Helvetica,Arial,sans-serif;max-width:600px">"""
+        + HTML_BEGIN
+    ) in text_of(html)
 
 
 @pytest.mark.parametrize(
@@ -198,7 +208,7 @@ def test_a_summary_line_that_reads_as_a_boundary_goes_out_in_base64() -> None:
     plain = message.get_body(("plain",))
     assert plain is not None
     assert plain["content-transfer-encoding"] == "base64"
-    assert text_of(plain).startswith(TEXT_BEGIN + "\n--mixed_b5c2--\n")
+    assert text_of(plain).startswith(TEXT_HEADING + "\n\n--mixed_b5c2--\n")
     assert len([p for _, p in numbered(message) if not p.is_multipart()]) == 4
 
 

@@ -16,7 +16,7 @@ from confirmcheck.mail import (
     MAX_DEPTH,
     MAX_MAIL_BYTES,
     MAX_PARTS,
-    TEXT_BEGIN,
+    TEXT_HEADING,
     MailError,
     insert_summary,
 )
@@ -86,7 +86,7 @@ def test_a_mail_over_the_size_limit_is_refused_before_it_is_parsed() -> None:
 
 def _has_summary(data: bytes) -> bool:
     body = parse(data).get_body(("plain",))
-    return body is not None and text_of(body).startswith(TEXT_BEGIN)
+    return body is not None and text_of(body).startswith(TEXT_HEADING)
 
 
 def _nested(depth: int) -> bytes:

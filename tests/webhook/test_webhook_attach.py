@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from confirmcheck.mail import TEXT_BEGIN
+from confirmcheck import SUPPORTED_LOCALES
+from confirmcheck.mail import text_heading
 from tests.webhook.helpers import (
     NOW,
     SECRET,
@@ -70,10 +71,14 @@ def parts(raw: bytes) -> dict[str, str]:
 
 def summary(raw: bytes) -> str:
     """The text/plain part as the guest reads it, from the summary on: the mail
-    module frames the summary with a marker line, so that it can replace it."""
+    module opens the summary with a heading line in the summary's language, so
+    that it can find and replace it."""
     text = parts(raw)["text/plain"]
-    assert text.startswith(TEXT_BEGIN)
-    return text[len(TEXT_BEGIN) :].lstrip()
+    heading = next(
+        (h for h in map(text_heading, SUPPORTED_LOCALES) if text.startswith(h)), None
+    )
+    assert heading is not None, text[:80]
+    return text[len(heading) :].lstrip()
 
 
 def problem(response: Any, status: int = 422) -> dict[str, str]:
