@@ -40,6 +40,19 @@ exit status:
 """
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str) -> None:
+        super().__init__(option_strings, dest, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        import confirmcheck
+
+        sys.stdout.write(f"{parser.prog} {confirmcheck.__version__}\n")
+        parser.exit()
+
+
 class UsageError(ConfirmcheckError):
     """A command line that cannot be carried out (exit 2)."""
 
@@ -194,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(
+        "--version", action=_VersionAction, help="print the version and exit"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser(
         "check",
@@ -207,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
             '"rooms": 1, "room_type": "double", "guests": 2, "ref": "A-1234"}; a '
             'series adds "rrule" (RFC 5545, e.g. "FREQ=WEEKLY;COUNT=20") and '
             'optionally "exdate" and "rdate". Either file may instead be an '
-            "iCalendar (.ics) file, one stay per VEVENT (see docs/calendar.md). Use - "
+            "iCalendar (.ics) file, one stay per all-day or timed VEVENT. Use - "
             "to read one file from standard input."
         ),
         epilog=_EPILOG,

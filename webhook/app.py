@@ -77,7 +77,7 @@ def _split_test_config(
 
 def build_app(config: Config, *, log: LogWriter = write_stderr) -> Flask:
     """The webhook app for ``config``; request log lines go to ``log``."""
-    app = Flask("webhook", static_folder=None)
+    app = Flask(__package__ or __name__, static_folder=None)
     app.config.update(
         # Werkzeug enforces it on bodies without Content-Length too.
         MAX_CONTENT_LENGTH=config.max_body_bytes,

@@ -16,6 +16,7 @@ import secrets
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any, TextIO
 
 from flask import Flask
@@ -128,8 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="confirmcheck-webhook",
         description="Serve confirmcheck's webhook (POST /v1/check, /v1/attach) with "
-        "gunicorn. Settings come from CONFIRMCHECK_* environment variables; see "
-        "docs/webhook.md.",
+        "gunicorn. Settings come from CONFIRMCHECK_* environment variables, "
+        "described in the documentation of the webhook.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {version('confirmcheck')}",
     )
     parser.add_argument(
         "--dev",
