@@ -330,6 +330,7 @@ def _json(body: Mapping[str, Any], report: Report) -> Response:
 
 def _complete(response: Response, report: Report) -> Response:
     g.complete = report.complete
+    g.report = report  # for the metrics
     response.headers[COMPLETE_HEADER] = "true" if report.complete else "false"
     return response
 
@@ -397,6 +398,7 @@ def attach() -> Response:
             allow_dkim=settings.allow_dkim,
         )
     except MailError as error:
+        g.mail_error = error  # for the metrics
         # The library names MIME parts ("part 1.2") after "mail"; in the request
         # body they are all inside the one field /mail.
         raise InputError(

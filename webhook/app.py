@@ -19,7 +19,9 @@ from webhook import api, meta
 from webhook.config import ENV_PREFIX, Config, config_from_env, unknown_variables
 from webhook.logs import LogWriter, install_request_log, write_stderr
 from webhook.openapi import openapi_document
+from webhook.ops import install_ops
 from webhook.problems import register_error_handlers
+from webhook.request_id import install_request_id
 
 __all__ = ["build_app", "create_app"]
 
@@ -87,8 +89,10 @@ def build_app(config: Config, *, log: LogWriter = write_stderr) -> Flask:
     )
     app.extensions["confirmcheck"] = config
     app.extensions["confirmcheck.openapi"] = meta.dump(openapi_document(config))
+    install_request_id(app)
     register_error_handlers(app)
     install_request_log(app, log, config.now)
     app.register_blueprint(meta.bp)
     app.register_blueprint(api.bp)
+    install_ops(app, config)
     return app

@@ -12,6 +12,7 @@ from typing import Any
 
 from webhook.api import COMPLETE_HEADER, MAX_ENTRIES, MAX_STAYS, RFC822
 from webhook.config import Config
+from webhook.ops import ops_paths
 from webhook.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
 
 __all__ = ["openapi_document"]
@@ -542,6 +543,7 @@ def openapi_document(config: Config) -> dict[str, Any]:
             )
         },
     }
+    paths.update(ops_paths(config))
     return {
         "openapi": "3.1.0",
         "info": {

@@ -24,6 +24,7 @@ from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
 from webhook.app import build_app
 from webhook.config import ENV_PREFIX, ConfigError, config_from_env
+from webhook.metrics import multiprocess_directory
 
 __all__ = ["ServeOptions", "gunicorn_options", "main", "serve_options"]
 
@@ -192,7 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     if options.dev:
         _announce(secret, options.bind, sys.stdout)
-    _Gunicorn(build_app(config), gunicorn_options(options)).run()
+    # With metrics on, the workers share a fresh directory for their values.
+    with multiprocess_directory(enabled=config.metrics) as hooks:
+        _Gunicorn(build_app(config), {**gunicorn_options(options), **hooks}).run()
     return 0  # pragma: no cover - gunicorn exits the process itself
 
 
