@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 
 from confirmcheck import ConfirmcheckError, resolve_locale
 
@@ -209,6 +210,11 @@ def config_from_env(
     read("METRICS_TOKEN", _token)
     if any(environ.get(name, "").strip() for name in OTEL_ENDPOINTS):
         values["tracing"] = True
+        if not _installed("opentelemetry.instrumentation.flask"):
+            problems.append(
+                f"{OTEL_ENDPOINTS[0]} is set, but tracing needs the otel extra: "
+                "pip install 'confirmcheck[otel]'"
+            )
     if problems:
         raise ConfigError("; ".join(problems))
     return Config(
@@ -245,6 +251,13 @@ def _secrets(environ: Mapping[str, str], problems: list[str]) -> tuple[str, list
     if not secrets:
         problems.append(f"{name}: {path} holds no secret")
     return name, secrets
+
+
+def _installed(module: str) -> bool:
+    try:
+        return find_spec(module) is not None
+    except ModuleNotFoundError:  # a parent package is missing
+        return False
 
 
 def _locale(tag: str) -> str:

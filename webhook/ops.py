@@ -81,12 +81,17 @@ def check_readiness(
 
 
 def install_ops(app: Flask, config: Config) -> None:
-    """Load what readiness needs; register /readyz, and /metrics when turned on."""
+    """Load what readiness needs; register /readyz, and /metrics and tracing when
+    they are turned on."""
     app.extensions[_READINESS] = check_readiness(config)
     app.register_blueprint(bp)
     if config.metrics:
         install_metrics(app)
         app.register_blueprint(metrics_bp)
+    if config.tracing:
+        from .tracing import instrument
+
+        instrument(app)
 
 
 @bp.get("/readyz")

@@ -3,6 +3,7 @@ tracing switched on by OpenTelemetry's own variable."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,16 @@ def test_tracing_follows_opentelemetry_s_variable(variable: str) -> None:
         {"CONFIRMCHECK_SECRET": SECRET, variable: "http://127.0.0.1:4318"}
     )
     assert config.tracing
+
+
+def test_tracing_without_the_otel_extra_does_not_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "opentelemetry.instrumentation.flask", None)
+    with pytest.raises(ConfigError, match=r"pip install 'confirmcheck\[otel\]'"):
+        config_from_env(
+            {
+                "CONFIRMCHECK_SECRET": SECRET,
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318",
+            }
+        )

@@ -227,3 +227,14 @@ def test_a_fresh_directory_per_start(tmp_path: Path) -> None:
     assert environ == {"PROMETHEUS_MULTIPROC_DIR": "/elsewhere"}
     with multiprocess_directory(enabled=False, environ=environ) as settings:
         assert settings == {}
+
+
+def test_the_gunicorn_settings_module_for_running_gunicorn_directly() -> None:
+    from gunicorn.config import Config  # type: ignore[import-untyped]
+
+    import webhook.gunicorn_conf
+
+    settings = Config()
+    settings.set("child_exit", webhook.gunicorn_conf.child_exit)  # gunicorn checks it
+    assert settings.child_exit is child_exit
+    assert webhook.gunicorn_conf.__all__ == ["child_exit"]
