@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from webhook.app import build_app, create_app
-    from webhook.config import Config, ConfigError, config_from_env
+    from .app import build_app, create_app
+    from .config import Config, ConfigError, config_from_env
 
 _LAZY = {
     "build_app": "app",

@@ -1,5 +1,5 @@
 """``python -m confirmcheck_webhook``: the same as ``confirmcheck-webhook``."""
 
-from webhook.command import run
+from .command import run
 
 run()

@@ -36,9 +36,10 @@ from confirmcheck import (
     summarize,
 )
 from confirmcheck.mail import MailError, attach_summary, mail_date, mail_languages
-from webhook.auth import AuthError, check_bearer, verify_signature
-from webhook.config import Config
-from webhook.problems import ProblemError
+
+from .auth import AuthError, check_bearer, verify_signature
+from .config import Config
+from .problems import ProblemError
 
 __all__ = ["COMPLETE_HEADER", "MAX_ENTRIES", "MAX_STAYS", "RFC822", "bp"]
 

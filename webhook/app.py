@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping
 
 from flask import Flask
 
-from webhook import api, meta
-from webhook.config import ENV_PREFIX, Config, config_from_env, unknown_variables
-from webhook.logs import LogWriter, install_request_log, write_stderr
-from webhook.openapi import openapi_document
-from webhook.ops import install_ops
-from webhook.problems import register_error_handlers
-from webhook.request_id import install_request_id
+from . import api, meta
+from .config import ENV_PREFIX, Config, config_from_env, unknown_variables
+from .logs import LogWriter, install_request_log, write_stderr
+from .openapi import openapi_document
+from .ops import install_ops
+from .problems import register_error_handlers
+from .request_id import install_request_id
 
 __all__ = ["build_app", "create_app"]
 

@@ -1,4 +1,5 @@
-"""A small signed client, to try the webhook: ``python -m webhook.client URL REQ CONF``.
+"""A small signed client, to try the webhook:
+``python -m confirmcheck_webhook.client URL REQ CONF``.
 
 It signs like any Standard Webhooks sender, with the first secret in
 ``CONFIRMCHECK_SECRET``, posts ``{"requested": ..., "confirmed": ...}`` (and the
@@ -21,8 +22,8 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from webhook.auth import sign
-from webhook.config import ENV_PREFIX, ConfigError, decode_secret
+from .auth import sign
+from .config import ENV_PREFIX, ConfigError, decode_secret
 
 __all__ = ["main", "request_body", "signed_headers"]
 
@@ -71,7 +72,7 @@ def main(
 ) -> int:
     """Run the client; see the module docstring for the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m webhook.client",
+        prog="python -m confirmcheck_webhook.client",
         description="Send a signed request to confirmcheck's webhook.",
     )
     parser.add_argument("url", help="e.g. http://127.0.0.1:8000/v1/check")

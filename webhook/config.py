@@ -42,7 +42,7 @@ MIN_TOKEN_CHARS = 16
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the scheme's prefix, not a secret
 
 #: The service's variables (without the prefix) and what each one sets; serving
-#: variables are read by the ``confirmcheck-webhook`` command (``webhook.serve``).
+#: variables are read by the ``confirmcheck-webhook`` command (its ``serve``).
 SETTINGS: Mapping[str, str] = {
     "SECRET": "signing secrets (whsec_...), separated by spaces; required",
     "SECRET_FILE": "a file holding the signing secrets, instead of SECRET",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from webhook.api import COMPLETE_HEADER, MAX_ENTRIES, MAX_STAYS, RFC822
-from webhook.config import Config
-from webhook.ops import ops_paths
-from webhook.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
+from .api import COMPLETE_HEADER, MAX_ENTRIES, MAX_STAYS, RFC822
+from .config import Config
+from .ops import ops_paths
+from .problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
 
 __all__ = ["openapi_document"]
 

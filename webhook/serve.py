@@ -22,9 +22,9 @@ from typing import Any, TextIO
 from flask import Flask
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
-from webhook.app import build_app
-from webhook.config import ENV_PREFIX, ConfigError, config_from_env
-from webhook.metrics import multiprocess_directory
+from .app import build_app
+from .config import ENV_PREFIX, ConfigError, config_from_env
+from .metrics import multiprocess_directory
 
 __all__ = ["ServeOptions", "gunicorn_options", "main", "serve_options"]
 
@@ -169,7 +169,7 @@ def _announce(secret: str, bind: str, out: TextIO) -> None:
         "One-time signing secret (valid until this server stops):\n"
         f"\n    CONFIRMCHECK_SECRET={secret}\n\n"
         "Try it (signs with the secret above):\n"
-        f"    CONFIRMCHECK_SECRET={secret} python -m webhook.client "
+        f"    CONFIRMCHECK_SECRET={secret} python -m confirmcheck_webhook.client "
         f"http://{bind}/v1/check "
         "examples/story/requested.json examples/story/confirmed.json\n"
     )
