@@ -20,7 +20,7 @@ from webhook import serve
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 #: What the library itself imports; anything web is the extra's.
-WEB = {"flask", "gunicorn", "pybase64", "prometheus-client", "werkzeug"}
+WEB = {"flask", "gunicorn", "prometheus-client", "werkzeug"}
 
 
 def test_the_version_comes_from_the_metadata() -> None:

@@ -35,7 +35,7 @@ from tests.webhook.helpers import SECRET
 ROOT = Path(__file__).resolve().parent.parent
 STORY = ROOT / "examples" / "story"
 MAIL = ROOT / "tests" / "mail" / "corpus" / "alternative-base64-utf8-lf.eml"
-WEB = ("flask", "werkzeug", "gunicorn", "pybase64", "prometheus_client")
+WEB = ("flask", "werkzeug", "gunicorn", "prometheus_client")
 LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 TIMEOUT = 120.0
 

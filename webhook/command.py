@@ -14,7 +14,7 @@ __all__ = ["EXIT_MISSING", "WEB_DEPENDENCIES", "run"]
 #: The exit status when the web dependencies are not installed (a usage error).
 EXIT_MISSING = 2
 #: Top-level modules of the ``webhook`` extra that the service imports.
-WEB_DEPENDENCIES = frozenset({"flask", "werkzeug", "gunicorn", "pybase64"})
+WEB_DEPENDENCIES = frozenset({"flask", "werkzeug", "gunicorn", "prometheus_client"})
 
 
 def run() -> None:  # pragma: no cover - the console script's entry point
