@@ -21,11 +21,18 @@ LOADER = '''"""{name}, in an editable install: the checkout's {folder} package."
 import importlib.util
 import sys
 
-_spec = importlib.util.spec_from_file_location(__name__, {init!r})
-assert _spec is not None and _spec.loader is not None
-_module = importlib.util.module_from_spec(_spec)
-sys.modules[__name__] = _module
-_spec.loader.exec_module(_module)
+if __name__ == "__main__":
+    # python -m {name}: import the package (this file, under its name) and run
+    # the package's __main__.
+    import runpy
+
+    runpy.run_module("{name}.__main__", run_name="__main__", alter_sys=True)
+else:
+    _spec = importlib.util.spec_from_file_location(__name__, {init!r})
+    assert _spec is not None and _spec.loader is not None
+    _module = importlib.util.module_from_spec(_spec)
+    sys.modules[__name__] = _module
+    _spec.loader.exec_module(_module)
 '''
 
 

@@ -96,3 +96,26 @@ def test_the_service_command_without_its_extra_says_so_in_one_line() -> None:
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1
     assert "pip install 'confirmcheck[webhook]'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["-m", "confirmcheck_webhook", "--version"], "confirmcheck-webhook "),
+        (["-m", "confirmcheck_webhook.client", "--help"], "usage: python -m conf"),
+    ],
+)
+def test_a_checkout_answers_to_the_installed_name(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    # From outside the checkout: the editable install's loader, not the folder.
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(expected)
