@@ -98,6 +98,23 @@ def test_the_service_command_without_its_extra_says_so_in_one_line() -> None:
     assert "pip install 'confirmcheck[webhook]'" in done.stderr
 
 
+def test_the_service_command_names_its_version_without_the_extra() -> None:
+    script = (
+        "import sys; sys.modules['flask'] = None; "
+        "from webhook.command import main; sys.exit(main(['--version']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"confirmcheck-webhook {version('confirmcheck')}\n"
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

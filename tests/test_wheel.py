@@ -148,6 +148,9 @@ def test_the_service_without_its_extra_says_so(lean: Path, outside: Path) -> Non
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1
     assert "pip install 'confirmcheck[webhook]'" in done.stderr
+    # Which version is installed can be asked without the extra.
+    version = _ok([lean / "confirmcheck-webhook", "--version"], outside)
+    assert re.fullmatch(r"confirmcheck-webhook \d+\.\d+\.\d+\S*\n", version)
 
 
 @dataclass

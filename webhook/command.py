@@ -8,6 +8,8 @@ service needs ``pip install "confirmcheck[webhook]"`` (Flask, gunicorn, ...).
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from importlib.metadata import version
 
 __all__ = ["EXIT_MISSING", "WEB_DEPENDENCIES", "run"]
 
@@ -22,8 +24,13 @@ def run() -> None:  # pragma: no cover - the console script's entry point
     sys.exit(main())
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Start the service, or say in one line which extra to install (exit 2)."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if "--version" in args:
+        # Answered without the extra, so that an installation can be checked.
+        sys.stdout.write(f"confirmcheck-webhook {version('confirmcheck')}\n")
+        return 0
     try:
         from . import serve
     except ModuleNotFoundError as error:
@@ -34,4 +41,4 @@ def main() -> int:
             "needs the webhook extra: pip install 'confirmcheck[webhook]'\n"
         )
         return EXIT_MISSING
-    return serve.main()
+    return serve.main(args)
