@@ -17,7 +17,14 @@ from typing import Any, Final
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from confirmcheck import SUPPORTED_LOCALES, Stay, diff, summarize
+from confirmcheck import (
+    SUPPORTED_LOCALES,
+    Stay,
+    diff,
+    render_html,
+    render_text,
+    summarize,
+)
 
 from .auth import AuthError, check_bearer
 from .config import Config
@@ -59,8 +66,8 @@ def _load_catalogs() -> None:
     report = diff([Stay(dt.date(2026, 1, 5), dt.date(2026, 1, 6))], [])
     for locale in SUPPORTED_LOCALES:
         summary = summarize(report, locale=locale)
-        summary.text()
-        summary.html()
+        render_text(summary)
+        render_html(summary)
 
 
 def check_readiness(
