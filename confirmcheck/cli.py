@@ -116,7 +116,7 @@ def write_bytes(data: bytes, stdout: TextIO) -> None:
 
 def _check(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
     from confirmcheck.diff import diff
-    from confirmcheck.report import report_to_json
+    from confirmcheck.report_json import report_to_json
 
     if options.requested == "-" and options.confirmed == "-":
         raise UsageError(
