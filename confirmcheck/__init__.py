@@ -15,14 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
-from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
-from confirmcheck.loading import (
-    StaysFile,
-    load_stays,
-    parse_json,
-    parse_stays,
-    stays_from_json,
-)
+from confirmcheck.i18n import SUPPORTED_LOCALES, pick_locale, resolve_locale
+from confirmcheck.readers import StaysFile, load_stays, read_stays, stays_schema
 from confirmcheck.render import (
     Section,
     Summary,
@@ -49,23 +43,23 @@ from confirmcheck.report_json import (
 from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay, expand
 
 if TYPE_CHECKING:
-    from confirmcheck.calendar import (
+    from confirmcheck.mail import MailError, attach_summary, insert_summary
+    from confirmcheck.readers.ics import (
         MAX_CALENDAR_BYTES,
         CalendarError,
         looks_like_calendar,
         read_calendar,
-        report_to_ics,
     )
-    from confirmcheck.mail import MailError, attach_summary, insert_summary
+    from confirmcheck.render.ics import report_to_ics
 
 # Calendars and mails are loaded when first used: a command line that only
 # checks JSON starts without them (PEP 562).
 _LAZY = {
-    "MAX_CALENDAR_BYTES": "confirmcheck.calendar",
-    "CalendarError": "confirmcheck.calendar",
-    "looks_like_calendar": "confirmcheck.calendar",
-    "read_calendar": "confirmcheck.calendar",
-    "report_to_ics": "confirmcheck.calendar",
+    "MAX_CALENDAR_BYTES": "confirmcheck.readers.ics",
+    "CalendarError": "confirmcheck.readers.ics",
+    "looks_like_calendar": "confirmcheck.readers.ics",
+    "read_calendar": "confirmcheck.readers.ics",
+    "report_to_ics": "confirmcheck.render.ics",
     "MailError": "confirmcheck.mail",
     "attach_summary": "confirmcheck.mail",
     "insert_summary": "confirmcheck.mail",
@@ -115,9 +109,9 @@ __all__ = [
     "insert_summary",
     "load_stays",
     "looks_like_calendar",
-    "parse_json",
-    "parse_stays",
+    "pick_locale",
     "read_calendar",
+    "read_stays",
     "render_html",
     "render_text",
     "report_from_dict",
@@ -127,6 +121,6 @@ __all__ = [
     "report_to_ics",
     "report_to_json",
     "resolve_locale",
-    "stays_from_json",
+    "stays_schema",
     "summarize",
 ]
