@@ -23,7 +23,7 @@ from .ops import install_ops
 from .problems import register_error_handlers
 from .request_id import install_request_id
 
-__all__ = ["build_app", "create_app"]
+__all__ = ["build_app", "create_app", "warn_about_unknown_variables"]
 
 
 def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
@@ -42,6 +42,13 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         environ, now, log = _split_test_config(test_config)
     config = config_from_env(environ, now=now)
     app = build_app(config, log=log)
+    warn_about_unknown_variables(environ, log)
+    return app
+
+
+def warn_about_unknown_variables(environ: Mapping[str, str], log: LogWriter) -> None:
+    """Log one warning line naming the ``CONFIRMCHECK_*`` variables that are not
+    settings (likely typos); names only, never their values."""
     unknown = unknown_variables(environ)
     if unknown:
         log(
@@ -53,7 +60,6 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
                 }
             )
         )
-    return app
 
 
 def _split_test_config(
