@@ -15,15 +15,17 @@ from __future__ import annotations
 from typing import Any
 
 from confirmcheck import report_schema, stays_schema
-from webhook.api import (
+
+from .api import (
     COMPLETE_HEADER,
     MAX_ANSWER_BYTES,
     MAX_ENTRIES,
     MAX_STAYS,
     RFC822,
 )
-from webhook.config import Config
-from webhook.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
+from .config import Config
+from .ops import ops_paths
+from .problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
 
 __all__ = ["openapi_document"]
 
@@ -388,7 +390,8 @@ def openapi_document(config: Config) -> dict[str, Any]:
                 "The same comparison as /v1/check; the summary goes at the top of "
                 "every text the guest reads (text/plain and text/html), "
                 + (
-                    "the report's calendar is attached as booking-summary.ics"
+                    "the report's calendar is attached as booking-summary.ics (named "
+                    "in the summary's language: buchungsuebersicht.ics)"
                     if config.attach_calendar
                     else "no calendar is attached (CONFIRMCHECK_ATTACH_CALENDAR)"
                 )
@@ -421,6 +424,7 @@ def openapi_document(config: Config) -> dict[str, Any]:
             )
         },
     }
+    paths.update(ops_paths(config))
     return {
         "openapi": "3.1.0",
         "info": {

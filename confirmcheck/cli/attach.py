@@ -32,9 +32,9 @@ _DESCRIPTION = """\
 Compare the REQUESTED stays with the CONFIRMED ones and put the summary at the top
 of the confirmation mail MAIL (a raw RFC 5322 message, e.g. an .eml file; - reads
 standard input): into every text and HTML body the guest reads, with the calendar
-attached as booking-summary.ics. Every other byte of the mail stays as it was;
-attaching again replaces the earlier summary. Signed or encrypted mails are
-refused: attach the summary before signing. See docs/mail.md."""
+attached (booking-summary.ics, named in the summary's language). Every other byte
+of the mail stays as it was; attaching again replaces the earlier summary. Signed or encrypted mails are
+refused: attach the summary before signing."""
 
 _EPILOG = """\
 exit status:
@@ -74,7 +74,7 @@ def add_parser(
         "--no-calendar",
         dest="calendar",
         action="store_false",
-        help="do not attach booking-summary.ics",
+        help="do not attach the calendar (booking-summary.ics)",
     )
     attach.add_argument(
         "--subject-prefix",

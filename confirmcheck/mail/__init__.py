@@ -25,7 +25,14 @@ from confirmcheck.mail._change import (
     calendar_filename,
     insert_summary,
 )
-from confirmcheck.mail._structure import MAX_DEPTH, MAX_MAIL_BYTES, MAX_PARTS, MailError
+from confirmcheck.mail._structure import (
+    MAX_DEPTH,
+    MAX_MAIL_BYTES,
+    MAX_PARTS,
+    DkimSignedError,
+    MailError,
+    SignedMailError,
+)
 
 __all__ = [
     "CALENDAR_FILENAME",
@@ -40,7 +47,9 @@ __all__ = [
     "PREFIX_HEADER",
     "TEXT_HEADING",
     "TEXT_RULE",
+    "DkimSignedError",
     "MailError",
+    "SignedMailError",
     "attach_summary",
     "calendar_filename",
     "insert_summary",
