@@ -33,8 +33,8 @@ Compare the REQUESTED stays with the CONFIRMED ones and put the summary at the t
 of the confirmation mail MAIL (a raw RFC 5322 message, e.g. an .eml file; - reads
 standard input): into every text and HTML body the guest reads, with the calendar
 attached (booking-summary.ics, named in the summary's language). Every other byte
-of the mail stays as it was; attaching again replaces the earlier summary. Signed or encrypted mails are
-refused: attach the summary before signing."""
+of the mail stays as it was; attaching again replaces the earlier summary. Signed
+or encrypted mails are refused: attach the summary before signing."""
 
 _EPILOG = """\
 exit status:

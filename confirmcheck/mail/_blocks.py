@@ -167,15 +167,21 @@ def insert_text(text: str, block: str) -> str:
 
 
 # What may stand between <body> and the hotel's first content container: blanks,
-# comments, and a hidden preview line ("preheader") that clients show in the inbox.
+# comments (and a summary put there), and a hidden preview line ("preheader")
+# that clients show in the inbox.
 _SKIP = re.compile(
-    r"(?:\s+|<!--.*?-->|<(div|span)\b[^>]*display\s*:\s*none[^>]*>[^<]*</\1\s*>)*",
+    r"(?:\s+|<!-- confirmcheck:begin -->.*?<!-- confirmcheck:end -->|<!--.*?-->"
+    r"|<(div|span)\b[^>]*display\s*:\s*none[^>]*>[^<]*</\1\s*>)*",
     re.IGNORECASE | re.DOTALL,
 )
 _BOX_TAG = re.compile(r"<(table|div|center)\b(" + _ATTRIBUTES + ")>", re.IGNORECASE)
 # From a table's tag to the start of its first cell's content.
 _FIRST_CELL = re.compile(
-    r"(?:\s+|<!--.*?-->|<(?:tbody|tr)\b" + _ATTRIBUTES + ">)*<td\b" + _ATTRIBUTES + ">",
+    r"(?:\s+|<!--.*?-->|<(?:tbody|tr)\b"
+    + _ATTRIBUTES
+    + r">)*<td\b"
+    + _ATTRIBUTES
+    + ">",
     re.IGNORECASE | re.DOTALL,
 )
 _STYLE = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -190,10 +196,12 @@ _MAX_WIDTH = re.compile(r"(?:^|;)\s*max-width\s*:", re.IGNORECASE)
 _MAX_WRAPPERS = 3
 
 
-def _content_start(html: str, point: int) -> int | None:
-    """Where the content of the hotel's first content container starts, when
-    one follows ``point`` (right after ``<body>``): a centred table or ``div`` of
-    a fixed or maximum width, maybe inside full-width wrappers; else None."""
+def _container(html: str, point: int) -> tuple[int, str] | None:
+    """The hotel's first content container, when one follows ``point`` (right
+    after ``<body>``): a centred table or ``div`` of a fixed or maximum width,
+    maybe inside full-width wrappers. Returns where its content starts (in a
+    table: in its first cell) and the name of the element that holds it (``td``
+    or ``div``); None when there is no such container."""
     for _level in range(_MAX_WRAPPERS + 1):
         skipped = _SKIP.match(html, point)
         point = skipped.end() if skipped else point
@@ -201,26 +209,37 @@ def _content_start(html: str, point: int) -> int | None:
         if tag is None:
             return None
         name, attributes = tag.group(1).lower(), tag.group(2)
-        inside = tag.end()
+        inside, holder = tag.end(), name
         if name == "table":
             cell = _FIRST_CELL.match(html, inside)
             if cell is None:
                 return None
-            inside = cell.end()
+            inside, holder = cell.end(), "td"
         style = "".join(next(iter(_STYLE.findall(attributes)), ("", "")))
         width = _WIDTH.search(attributes + " ")
         fixed = bool(_FIXED_WIDTH.search(style)) or width is not None
         if _MAX_WIDTH.search(style) or (fixed and _CENTRED.search(attributes)):
-            return inside
+            return inside, holder
         if fixed:
             return None  # a narrow box that is not the layout's container
         point = inside  # a full-width wrapper: look inside it
     return None
 
 
+def _end_of(html: str, start: int, name: str) -> int | None:
+    """Where the element of ``name`` whose content starts at ``start`` ends (its
+    closing tag), counting the elements of that name nested in it."""
+    depth = 1
+    for tag in re.finditer(rf"<(/?){name}\b" + _ATTRIBUTES + ">", html[start:], re.I):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return start + tag.start()
+    return None
+
+
 def html_insertion_point(html: str) -> int:
     """Where the summary goes in an HTML body: at the start of the hotel's first
-    content container (see :func:`_content_start`), else right after ``<body>``.
+    content container (see :func:`_container`), else right after ``<body>``.
 
     Without a ``<body>`` tag: after ``</head>``, else after ``<html>``, else after
     a leading XML declaration or doctype, else at the very start, so that the
@@ -229,8 +248,8 @@ def html_insertion_point(html: str) -> int:
     """
     body = _BODY_TAG.search(html)
     if body:
-        inside = _content_start(html, body.end())
-        return body.end() if inside is None else inside
+        container = _container(html, body.end())
+        return body.end() if container is None else container[0]
     for pattern in (_HEAD_END, _HTML_TAG):
         found = pattern.search(html)
         if found:
@@ -247,10 +266,18 @@ def insert_html(html: str, block: str) -> str:
 
 
 def insert_html_end(html: str, block: str) -> str:
-    """``block`` after the hotel's content: before the last ``</body>`` (else
-    ``</html>``), else at the very end."""
+    """``block`` after the hotel's words: at the end of the content that
+    :func:`insert_html` puts the summary in front of, else before the last
+    ``</body>`` (else ``</html>``), else at the very end."""
+    body = _BODY_TAG.search(html)
+    container = _container(html, body.end()) if body else None
+    if container is not None:
+        end = _end_of(html, *container)
+        if end is not None:
+            return html[:end] + block + html[end:]
+    lowered = html.lower()
     for closing in ("</body", "</html"):
-        point = html.lower().rfind(closing)
+        point = lowered.rfind(closing)
         if point >= 0:
             return html[:point] + block + html[point:]
     return html + block

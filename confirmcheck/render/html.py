@@ -3,10 +3,14 @@ mail clients show them.
 
 A mail's HTML is read by clients that drop ``<style>`` blocks, ignore most of CSS
 and switch to dark colours on their own, so the layout is a one-cell table (what
-every client lays out alike) with inline styles only, at most 600 px wide and
-centred like the hotel's own content. It sets no colour at all: the text, and the
-thin rule on its left (``currentColor``), take the mail's colours in a light and
-a dark scheme, and the words say everything a colour would. Its font family is
+every client lays out alike) with inline styles only, at most 600 px wide. The
+mail module puts it into the hotel's centred content container, whose width it
+takes; where a mail has none, it starts where the hotel's text starts (a box
+centred above left-aligned text looked out of place).
+
+It sets no colour at all: the text, and the thin rule on its left
+(``currentColor``), take the mail's colours in a light and a dark scheme, and the
+words say everything a colour would. Its font family is
 the mail's (``inherit``, set on the table too, where quirks-mode documents would
 not pass it on by themselves).
 
@@ -29,10 +33,10 @@ MAX_WIDTH = 600
 """The widest the summary block gets, in CSS pixels (the width mail layouts use)."""
 
 # The one-cell table that holds a block: as wide as the place it is put in, at most
-# MAX_WIDTH, centred (align= for clients that ignore margins), the mail's font.
+# MAX_WIDTH, in the mail's font.
 _TABLE = (
     '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
-    'border="0" align="center" lang="{locale}" data-confirmcheck="{kind}" '
+    'border="0" lang="{locale}" data-confirmcheck="{kind}" '
     'style="width:100%;max-width:{width}px;margin:{margin};'
     'border-collapse:collapse;font-family:inherit;">'
 )
@@ -62,7 +66,7 @@ def render_html(
     summary = as_summary(summary, locale)
     parts = [
         _TABLE.format(
-            locale=summary.locale, kind="summary", width=MAX_WIDTH, margin="0 auto 20px"
+            locale=summary.locale, kind="summary", width=MAX_WIDTH, margin="0 0 20px 0"
         ),
         "<tr>",
         _CELL,
@@ -94,7 +98,7 @@ def render_html_detail(summary: Report | Summary, *, locale: str | None = None) 
                 locale=summary.locale,
                 kind="detail",
                 width=MAX_WIDTH,
-                margin="20px auto 0",
+                margin="20px 0 0 0",
             ),
             "<tr>",
             _CELL,
