@@ -275,3 +275,24 @@ def test_forwarded_messages_and_attachments_are_never_changed() -> None:
     assert cover is not None
     assert text_of(cover).startswith(text_block())
     assert "Hi Sam" in text_of(cover)
+
+
+def test_a_block_of_an_earlier_version_with_marker_lines_is_replaced() -> None:
+    legacy = (
+        "=== confirmcheck ===\nNOT BOOKED: 1 of 20 requested stays.\n"
+        "=== /confirmcheck ===\n\nYour room is booked.\n"
+    )
+    data = (
+        b"From: h@example.com\nSubject: s\nContent-Type: text/plain\n\n"
+        + legacy.encode()
+    )
+    assert text_of(parse(_change(data))) == text_block() + "Your room is booked.\n"
+
+
+def test_a_mail_that_only_mentions_the_heading_later_is_left_as_it_was() -> None:
+    hotel = f"Dear guest,\n\n{TEXT_HEADING}\n--------\n\nYour room is booked.\n"
+    data = (
+        b"From: h@example.com\nSubject: s\nContent-Type: text/plain\n\n"
+        + hotel.encode()
+    )
+    assert text_of(parse(_change(data))) == text_block() + hotel
