@@ -10,8 +10,12 @@ from typing import TYPE_CHECKING
 from confirmcheck.i18n import pick_locale
 from confirmcheck.mail._change import insert_summary
 from confirmcheck.mail._structure import MailError, header_values
-from confirmcheck.render import render_text, summarize
-from confirmcheck.render.html import render_html, render_html_detail
+from confirmcheck.render import (
+    render_html,
+    render_html_detail,
+    render_text,
+    summarize,
+)
 from confirmcheck.render.ics import report_to_ics
 
 if TYPE_CHECKING:

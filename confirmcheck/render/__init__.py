@@ -6,7 +6,7 @@ output); :mod:`~confirmcheck.render.text`, :mod:`~confirmcheck.render.html` and
 calendar reader whose properties it writes) only lay them out.
 """
 
-from confirmcheck.render.html import render_html
+from confirmcheck.render.html import render_html, render_html_detail
 from confirmcheck.render.summary import (
     Section,
     Summary,
@@ -20,6 +20,7 @@ __all__ = [
     "Summary",
     "describe_differences",
     "render_html",
+    "render_html_detail",
     "render_text",
     "summarize",
 ]

@@ -296,3 +296,42 @@ def test_a_mail_that_only_mentions_the_heading_later_is_left_as_it_was() -> None
         + hotel.encode()
     )
     assert text_of(parse(_change(data))) == text_block() + hotel
+
+
+@pytest.mark.parametrize(
+    ("body", "before"),
+    [
+        ('<div style="max-width:600px;margin:0 auto">', 'margin:0 auto">'),
+        ('<table align="center" width="600"><tr><td class="c">', '<td class="c">'),
+        ('<table style="width:640px;margin:0 auto"><tbody><tr><td>', "<td>"),
+        (
+            '<center><table width="100%"><tr><td align="center">'
+            '<div style="max-width:560px">',
+            'max-width:560px">',
+        ),
+        (
+            '<div style="display:none">preview</div>\n<div style="max-width:600px">',
+            'max-width:600px">',
+        ),
+        ('<table width="300"><tr><td>', "<body>"),  # narrow, not centred
+        ('<table align="center" width="100%"><tr><td>x</td><td>', "<body>"),
+        ("<p>", "<body>"),
+    ],
+    ids=[
+        "centred-div",
+        "centred-table",
+        "styled-table",
+        "wrappers",
+        "preheader",
+        "narrow-box",
+        "no-fixed-width",
+        "text",
+    ],
+)
+def test_the_summary_goes_into_a_recognised_container_else_after_the_body_tag(
+    body: str, before: str
+) -> None:
+    html = f"<html><body>{body}<p>Dear guest,</p></body></html>"
+    data = b"From: h@example.com\nContent-Type: text/html\n\n" + html.encode()
+    content = text_of(parse(_change(data)))
+    assert content[: content.index(HTML_BEGIN)].endswith(before)
