@@ -12,6 +12,8 @@ import email.policy
 import os
 import re
 import shutil
+import struct
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -70,21 +72,16 @@ def html_of(mail: bytes) -> str:
 
 # Everything the tests read from the laid-out page, in one evaluation.
 _MEASURE = """
-() => {
+(canvasColour) => {
   const box = (element) => {
     const r = element.getBoundingClientRect();
     return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
             width: r.width};
   };
-  const canvas = () => {
-    // The page's colour scheme: CSS color-scheme or the <meta> that sets it.
-    const meta = document.querySelector('meta[name="color-scheme"]');
-    const schemes = getComputedStyle(document.documentElement).colorScheme
-      + ' ' + (meta ? meta.content : '');
-    const dark = matchMedia('(prefers-color-scheme: dark)').matches
-      && schemes.includes('dark');
-    return dark ? 'rgb(18, 18, 18)' : 'rgb(255, 255, 255)';
-  };
+  // What is painted behind elements without a background of their own: the
+  // canvas, as sampled from the screen (headless Chromium paints it dark under a
+  // dark preference even for a page that declares no colour scheme).
+  const canvas = () => canvasColour;
   const background = (element) => {
     for (let e = element; e; e = e.parentElement) {
       const colour = getComputedStyle(e).backgroundColor;
@@ -119,6 +116,7 @@ _MEASURE = """
     block: box(block),
     container: box(container),
     greeting: greeting ? box(greeting) : null,
+    greeting_texts: greeting ? texts(greeting) : [],
     before_greeting: greeting ? Boolean(
       block.compareDocumentPosition(greeting) & Node.DOCUMENT_POSITION_FOLLOWING)
       : null,
@@ -171,9 +169,24 @@ def render(
         page.set_content(html, wait_until="load")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=True)
-        return Layout(page.evaluate(_MEASURE))
+        return Layout(page.evaluate(_MEASURE, _canvas_colour(page)))
     finally:
         page.close()
+
+
+def _canvas_colour(page: Page) -> str:
+    """The colour painted at the page's top left corner, as CSS ``rgb()``: the
+    canvas, for the pages here (a body margin, or the body's own background)."""
+    png = page.screenshot(clip={"x": 1, "y": 1, "width": 1, "height": 1})
+    data, offset = b"", 8
+    while offset < len(png):
+        (length,) = struct.unpack(">I", png[offset : offset + 4])
+        if png[offset + 4 : offset + 8] == b"IDAT":
+            data += png[offset + 8 : offset + 8 + length]
+        offset += 12 + length
+    # One pixel: a filter byte, then its channels; no filter changes a lone pixel.
+    red, green, blue = zlib.decompress(data)[1:4]
+    return f"rgb({red}, {green}, {blue})"
 
 
 def _channel(value: float) -> float:
