@@ -15,7 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from confirmcheck.mail import HTML_BEGIN, MailError, insert_summary
+from confirmcheck import SUPPORTED_LOCALES
+from confirmcheck.mail import HTML_BEGIN, MailError, insert_summary, text_heading
 from confirmcheck.mail._codec import (
     decode_body,
     encode_base64,
@@ -224,25 +225,42 @@ def mails(draw: st.DrawFn) -> tuple[bytes, Mail]:
     return data, mail
 
 
-def _change(data: bytes, summary: tuple[str, str], calendar: bool) -> bytes:
+DETAIL = '<table data-confirmcheck="detail"><tr><td>every stay</td></tr></table>'
+
+
+def _change(
+    data: bytes, summary: tuple[str, str], calendar: bool, locale: str = "en"
+) -> bytes:
     return insert_summary(
         data,
         text=summary[0],
         html=summary[1],
+        html_detail=DETAIL,
         calendar=ICS if calendar else None,
         complete=False,
+        locale=locale,
     )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mails(), st.sampled_from(SUMMARIES), st.booleans())
+@given(
+    mails(),
+    st.sampled_from(SUMMARIES),
+    st.booleans(),
+    st.sampled_from(SUPPORTED_LOCALES),
+    st.sampled_from(SUPPORTED_LOCALES),
+)
 def test_any_mail_gets_the_summary_and_keeps_everything_else(
-    generated: tuple[bytes, Mail], summary: tuple[str, str], calendar: bool
+    generated: tuple[bytes, Mail],
+    summary: tuple[str, str],
+    calendar: bool,
+    locale: str,
+    second_locale: str,
 ) -> None:
     data, mail = generated
     before = parse(data)
     assert not any(part.defects for _, part in numbered(before))
-    out = _change(data, summary, calendar)
+    out = _change(data, summary, calendar, locale)
 
     after = parse(out)
     assert not any(part.defects for _, part in numbered(after))
@@ -251,11 +269,11 @@ def test_any_mail_gets_the_summary_and_keeps_everything_else(
     for _, part in visible:
         text = text_of(part)
         if part.get_content_type() == "text/plain":
-            assert text.startswith(text_block(summary[0]))
+            assert text.startswith(text_block(summary[0], text_heading(locale)))
         else:
             charset = part.get_content_charset() or "us-ascii"
             assert html_block(summary[1], charset) in text
-            assert text.count(HTML_BEGIN) == 1
+            assert text.count(HTML_BEGIN) == 2  # the summary and the detail
 
     # Every part that is no visible text, every preamble and epilogue, and every
     # header field of the mail is still there byte for byte.
@@ -266,7 +284,21 @@ def test_any_mail_gets_the_summary_and_keeps_everything_else(
     for kept in mail.kept:
         assert kept in out
 
-    assert _change(out, summary, calendar) == out
+    assert _change(out, summary, calendar, locale) == out
+    # A re-send, in another language and with other words, replaces the block:
+    # the guest reads the same as after one change (byte for byte but for a
+    # charset parameter the first change had to declare, which stays).
+    other = SUMMARIES[(SUMMARIES.index(summary) + 1) % len(SUMMARIES)]
+    assert _decoded(_change(out, other, calendar, second_locale)) == _decoded(
+        _change(data, other, calendar, second_locale)
+    )
+
+
+def _decoded(data: bytes) -> list[tuple[str, str]]:
+    return [
+        (number, text_of(part) if part.get_content_maintype() == "text" else "")
+        for number, part in numbered(parse(data))
+    ]
 
 
 @given(st.binary(max_size=400), st.sampled_from([b"\r\n", b"\n"]))
