@@ -19,6 +19,7 @@ from confirmcheck.errors import InputError
 __all__ = [
     "MAX_DEPTH",
     "MAX_MAIL_BYTES",
+    "MAX_PARAMS",
     "MAX_PARTS",
     "Entity",
     "Field",
@@ -34,6 +35,9 @@ MAX_DEPTH = 16
 
 MAX_PARTS = 500
 """How many MIME parts a mail may have, counted outside forwarded messages."""
+
+MAX_PARAMS = 100
+"""How many parameters one Content-Type (or Content-Disposition) may have."""
 
 # The stdlib feedparser's notion of a header line: a field name directly followed
 # by a colon (the name may even be empty), or a continuation line.
@@ -187,7 +191,16 @@ def _describe(entity: Entity, data: bytes, default_type: str) -> None:
             )
             and item.name not in message
         ):
-            message[item.name] = _unfold(data[item.start : item.end])
+            value = _unfold(data[item.start : item.end])
+            if value.count(";") > MAX_PARAMS:
+                # Counted before the parameters are parsed (which takes minutes
+                # for hundreds of thousands of them).
+                raise MailError(
+                    f"the {item.name} field has more than {MAX_PARAMS} parameters, the "
+                    "most accepted",
+                    path=entity.path,
+                )
+            message[item.name] = value
     message.set_default_type(default_type)
     entity.content_type = message.get_content_type()
     # The parameters parsed once, not once per get_param (each parse of a
