@@ -18,6 +18,7 @@ from confirmcheck.errors import InputError
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_HEADER_BYTES",
     "MAX_MAIL_BYTES",
     "MAX_PARAMS",
     "MAX_PARTS",
@@ -35,6 +36,9 @@ MAX_DEPTH = 16
 
 MAX_PARTS = 500
 """How many MIME parts a mail may have, counted outside forwarded messages."""
+
+MAX_HEADER_BYTES = 1024 * 1024
+"""How large the header of the mail or of one MIME part may be (1 MiB)."""
 
 MAX_PARAMS = 100
 """How many parameters one Content-Type (or Content-Disposition) may have."""
@@ -241,6 +245,12 @@ def _parse_entity(
 ) -> Entity:
     fields, header_end, body_start = _parse_fields(data, start, end)
     entity = Entity(number, depth, start, end, fields, header_end, body_start)
+    if header_end - start > MAX_HEADER_BYTES:
+        raise MailError(
+            f"the header has {header_end - start} bytes, more than the "
+            f"{MAX_HEADER_BYTES} accepted",
+            path=entity.path,
+        )
     _describe(entity, data, default_type)
     if entity.is_multipart:
         if depth >= MAX_DEPTH:
