@@ -244,7 +244,10 @@ class Series:
     Every occurrence keeps the length, rooms, room type, guests and reference of
     ``first``. ``exdate`` leaves occurrences out, ``rdate`` adds some. The rule must
     be bounded (``COUNT`` or ``UNTIL``), no finer than ``DAILY``, start on
-    ``first.check_in`` and give at most ``max_occurrences`` stays.
+    ``first.check_in`` and give at most ``max_occurrences`` stays. ``budget``
+    (not kept) is the :class:`~confirmcheck.budget.Budget` of the input the
+    series is read from, which its stays and its rule's search are drawn from;
+    without one, the series has a budget of its own.
 
     >>> weeks = Series(
     ...     Stay(dt.date(2026, 1, 5), dt.date(2026, 1, 9)), "FREQ=WEEKLY;COUNT=20"
