@@ -1,15 +1,13 @@
 """Cancelled reservations: what a confirmation withdrew, so a report can say why.
 
-A cancellation contributes no confirmed nights. It is kept so that the nights of
-a request it cancelled are reported as not booked *because cancelled*: the
-request's ``ref`` is the cancellation's, or the cancellation's own stays (where
-the message still lists them) cover the night.
+A cancellation contributes no confirmed nights. It is kept so that a request it
+cancelled is reported as not booked *because cancelled*: the request's ``ref``
+is the cancellation's (compared without regard to case), or the cancellation's
+own stays, where the message still lists them, share a night with the request.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from confirmcheck.stay import Stay
@@ -24,20 +22,21 @@ class Cancellation:
     ref: str | None = None
     stays: tuple[Stay, ...] = ()
 
-    def cancels(self, requested: Stay, night: dt.date) -> bool:
-        """Whether this cancellation explains why ``night`` of ``requested`` is
-        not booked."""
+    def cancels(self, requested: Stay) -> bool:
+        """Whether this cancellation is why ``requested`` is not (fully) booked.
+
+        >>> import datetime as dt
+        >>> week = Stay(dt.date(2026, 3, 9), dt.date(2026, 3, 13), ref="A-1")
+        >>> Cancellation("a-1").cancels(week), Cancellation("B-2").cancels(week)
+        (True, False)
+        """
         if (
             self.ref is not None
             and requested.ref is not None
             and self.ref.casefold() == requested.ref.casefold()
         ):
             return True
-        return any(s.check_in <= night < s.check_out for s in self.stays)
-
-
-def is_cancelled(
-    cancellations: Sequence[Cancellation], requested: Stay, night: dt.date
-) -> bool:
-    """Whether any of ``cancellations`` cancels ``night`` of ``requested``."""
-    return any(c.cancels(requested, night) for c in cancellations)
+        return any(
+            s.check_in < requested.check_out and requested.check_in < s.check_out
+            for s in self.stays
+        )

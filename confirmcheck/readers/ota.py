@@ -26,7 +26,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from confirmcheck.cancellation import Cancellation
-from confirmcheck.errors import InputError
+from confirmcheck.errors import InputError, Path
 from confirmcheck.flexible import FlexibleStay
 from confirmcheck.loading import StaysFile
 from confirmcheck.stay import Stay
@@ -556,11 +556,12 @@ def _reservations(message: _Node) -> list[_Reservation]:
     return list(by_ref.values())
 
 
-def read_ota(data: bytes | str) -> StaysFile:
+def read_ota(data: bytes | str, *, path: Path = ()) -> StaysFile:
     """The stays of an OTA or AlpineBits reservation message.
 
     A cancelled reservation adds no stays and is listed in ``cancelled``; a quote
-    request with a ``StartDateWindow`` is listed in ``flexible``.
+    request with a ``StartDateWindow`` is listed in ``flexible``. Errors name the
+    element path and line, under ``path``.
 
     >>> read_ota('''<OTA_HotelResNotifRQ xmlns="http://www.opentravel.org/OTA/2003/05">
     ...   <HotelReservations><HotelReservation><UniqueID ID="A-1"/><RoomStays>
@@ -570,8 +571,11 @@ def read_ota(data: bytes | str) -> StaysFile:
     (Stay(check_in=datetime.date(2026, 3, 9), check_out=datetime.date(2026, 3, 13), \
 rooms=1, room_type=None, guests=None, ref='A-1'),)
     """
-    root, lines = _parse(data)
-    reservations = _reservations(_message(root, lines))
+    try:
+        root, lines = _parse(data)
+        reservations = _reservations(_message(root, lines))
+    except InputError as error:
+        raise error.under(path) from None
     stays: list[Stay] = []
     flexible: list[FlexibleStay] = []
     cancelled: list[Cancellation] = []

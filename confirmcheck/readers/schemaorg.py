@@ -26,11 +26,17 @@ from html.parser import HTMLParser
 from typing import Any
 
 from confirmcheck.cancellation import Cancellation
-from confirmcheck.errors import InputError
+from confirmcheck.errors import InputError, Path
 from confirmcheck.loading import StaysFile
 from confirmcheck.stay import Stay
 
-__all__ = ["MAX_MARKUP_BYTES", "has_markup", "is_markup", "read_schemaorg"]
+__all__ = [
+    "MAX_MARKUP_BYTES",
+    "is_json_ld",
+    "is_markup",
+    "read_json_ld",
+    "read_schemaorg",
+]
 
 MAX_MARKUP_BYTES = 10 * 1024 * 1024
 """A larger page or mail is refused before it is parsed."""
@@ -59,12 +65,14 @@ def is_markup(text: str) -> bool:
     return bool(_HTML_START.match(head) or _MAIL_HEAD.match(head))
 
 
-def has_markup(data: bytes | str) -> bool:
-    """Whether the page or mail carries a ``LodgingReservation`` (no error if not)."""
-    try:
-        return bool(_reservations(data))
-    except InputError:
-        return True
+def is_json_ld(value: object) -> bool:
+    """Whether decoded JSON is schema.org JSON-LD (it has ``@context`` or
+    ``@type``), not a stays document."""
+    items = value if isinstance(value, list) else [value]
+    return any(
+        isinstance(item, dict) and ("@context" in item or "@type" in item)
+        for item in items
+    )
 
 
 # --- where the markup is ----------------------------------------------------------
@@ -377,23 +385,30 @@ def _from_html(where: str, html: str) -> list[tuple[_Where, Mapping[str, Any]]]:
     ]
 
 
-def _reservations(data: bytes | str) -> list[tuple[_Where, Mapping[str, Any]]]:
+def _reservations(
+    data: bytes | str, path: Path = ()
+) -> list[tuple[_Where, Mapping[str, Any]]]:
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8"))
     if size > MAX_MARKUP_BYTES:
         raise InputError(
-            f"is {size:,} bytes; a page or mail may be at most {MAX_MARKUP_BYTES:,}"
+            f"is {size:,} bytes; a page or mail may be at most {MAX_MARKUP_BYTES:,}",
+            path=path,
         )
-    for where, html in _html_parts(data):
-        found = _from_html(where, html)
-        if found:
-            return found
+    try:
+        for where, html in _html_parts(data):
+            found = _from_html(where, html)
+            if found:
+                return found
+    except InputError as error:
+        raise error.under(path) from None
     return []
 
 
-def read_schemaorg(data: bytes | str) -> StaysFile:
+def read_schemaorg(data: bytes | str, *, path: Path = ()) -> StaysFile:
     """The stays of the ``LodgingReservation`` markup in an HTML page or a mail.
 
-    A page or mail without such markup is an error that says so.
+    A page or mail without such markup is an error that says so; every error
+    names its script or microdata item (and MIME part), under ``path``.
 
     >>> read_schemaorg('''<script type="application/ld+json">
     ... {"@context": "https://schema.org", "@type": "LodgingReservation",
@@ -403,11 +418,30 @@ def read_schemaorg(data: bytes | str) -> StaysFile:
     (Stay(check_in=datetime.date(2026, 3, 9), check_out=datetime.date(2026, 3, 13), \
 rooms=1, room_type=None, guests=2, ref='A-1'),)
     """
-    reservations = _reservations(data)
+    reservations = _reservations(data, path)
     if not reservations:
         raise InputError(
-            "carries no schema.org LodgingReservation markup (JSON-LD or microdata)"
+            "carries no schema.org LodgingReservation markup (JSON-LD or microdata)",
+            path=path,
         )
+    return _stays_file(reservations, path)
+
+
+def read_json_ld(value: object, *, path: Path = ()) -> StaysFile:
+    """The stays of decoded JSON-LD (one object, a list, or an ``@graph``), as a
+    ``.json`` file of schema.org reservations holds it."""
+    reservations = [
+        (_Where(f"LodgingReservation {index}"), item)
+        for index, item in enumerate(_lodging_reservations(value), 1)
+    ]
+    if not reservations:
+        raise InputError("is JSON-LD without a LodgingReservation", path=path)
+    return _stays_file(reservations, path)
+
+
+def _stays_file(
+    reservations: list[tuple[_Where, Mapping[str, Any]]], path: Path
+) -> StaysFile:
     read = _Read()
     errors: list[InputError] = []
     for where, item in reservations:
@@ -417,7 +451,7 @@ rooms=1, room_type=None, guests=2, ref='A-1'),)
             errors.append(error)
     collected = InputError.collect(errors)
     if collected is not None:
-        raise collected
+        raise collected.under(path)
     return StaysFile(
         read.stays,
         hotel=read.hotels.pop() if len(read.hotels) == 1 else None,
