@@ -21,7 +21,7 @@ from dataclasses import replace
 from confirmcheck.diff import diff
 from confirmcheck.errors import InputError
 from confirmcheck.flexible import resolve_flexible
-from confirmcheck.loading import StaysFile
+from confirmcheck.readers.json import StaysFile
 from confirmcheck.report import Report, Status, StayResult
 from confirmcheck.stay import Stay, expand
 

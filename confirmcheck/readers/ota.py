@@ -28,7 +28,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from confirmcheck.cancellation import Cancellation
 from confirmcheck.errors import InputError, Path
 from confirmcheck.flexible import FlexibleStay
-from confirmcheck.loading import StaysFile
+from confirmcheck.readers.json import StaysFile
 from confirmcheck.stay import Stay
 
 __all__ = ["MAX_DEPTH", "MAX_OTA_BYTES", "OTA_MESSAGES", "is_ota", "read_ota"]

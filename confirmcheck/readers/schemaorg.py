@@ -27,7 +27,7 @@ from typing import Any
 
 from confirmcheck.cancellation import Cancellation
 from confirmcheck.errors import InputError, Path
-from confirmcheck.loading import StaysFile
+from confirmcheck.readers.json import StaysFile
 from confirmcheck.stay import Stay
 
 __all__ = [

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from confirmcheck.loading import StaysFile, stays_from_json
+from confirmcheck.readers.json import StaysFile, stays_from_json
 from confirmcheck.readers.ota import read_ota
 from confirmcheck.readers.schemaorg import read_schemaorg
 from confirmcheck.stay import Stay

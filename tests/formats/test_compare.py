@@ -13,7 +13,7 @@ from confirmcheck.compare import compare
 from confirmcheck.diff import diff
 from confirmcheck.errors import InputError
 from confirmcheck.flexible import FlexibleStay, resolve_flexible
-from confirmcheck.loading import StaysFile
+from confirmcheck.readers.json import StaysFile
 from confirmcheck.readers.ota import read_ota
 from confirmcheck.report import Status
 from confirmcheck.stay import Stay
