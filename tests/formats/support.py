@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from confirmcheck.readers.json import StaysFile, stays_from_json
+from confirmcheck.readers.json import StaysFile, read_stay_list
 from confirmcheck.readers.ota import read_ota
 from confirmcheck.readers.schemaorg import read_schemaorg
 from confirmcheck.stay import Stay
@@ -85,5 +85,5 @@ def expected(path: Path) -> dict[str, Any]:
     assert "description" in case, path
     del case["description"]
     if "stays" in case:  # written in the stays JSON: it must read as one
-        stays_from_json(case["stays"])
+        read_stay_list(case["stays"])
     return case
