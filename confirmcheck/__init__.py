@@ -13,6 +13,7 @@ NOT BOOKED
 
 from typing import TYPE_CHECKING, Any
 
+from confirmcheck.compare import compare
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
@@ -101,6 +102,7 @@ __all__ = [
     "Summary",
     "Totals",
     "attach_summary",
+    "compare",
     "describe_differences",
     "diff",
     "expand",

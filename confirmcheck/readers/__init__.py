@@ -1,8 +1,9 @@
 """Reading stays: the one place that decides which format a document is in.
 
 A format is a module here (:mod:`~confirmcheck.readers.json`,
-:mod:`~confirmcheck.readers.ics`) and one branch of :func:`read_stays`. A new
-format is a new module and one more branch there, nothing else.
+:mod:`~confirmcheck.readers.ics`, :mod:`~confirmcheck.readers.ota`,
+:mod:`~confirmcheck.readers.schemaorg`) and one branch of :func:`read_stays`. A
+new format is a new module and one more branch there, nothing else.
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ from confirmcheck.readers.json import (
     parse_json,
     read_stays_file,
     stays_schema,
+)
+from confirmcheck.readers.recognise import (
+    OTA_MESSAGES,
+    is_json_ld,
+    is_markup,
+    is_ota,
+    root_name,
 )
 
 __all__ = ["StaysFile", "load_stays", "read_stays", "stays_schema"]
@@ -45,7 +53,13 @@ def read_stays(
     * the same document already decoded (a ``list`` or a ``dict``), as a JSON
       request body holds it;
     * the text or bytes of an iCalendar file (it begins with ``BEGIN:VCALENDAR``,
-      after an optional byte order mark and blank space): one stay per event.
+      after an optional byte order mark and blank space): one stay per event;
+    * the text or bytes of an OpenTravel / AlpineBits reservation message (its
+      root element, or a SOAP 1.1 envelope's first, is ``OTA_HotelResNotifRQ``,
+      ``OTA_HotelResModifyNotifRQ``, ``OTA_ResRetrieveRS`` or ``OTA_CancelRQ``);
+    * an HTML page or a MIME mail with schema.org ``LodgingReservation`` markup,
+      or JSON-LD holding such reservations (decoded or not).
+      See ``docs/formats.md``.
 
     ``timezone``, ``until``, ``ics_end_is_last_night`` and ``skip_non_stays``
     apply to iCalendar only (see :func:`~confirmcheck.read_calendar`); for it the
@@ -82,6 +96,15 @@ file: it starts with 'BEGIN:VEVENT'; a calendar starts with BEGIN:VCALENDAR
             path=path,
         )
         return StaysFile(stays, timezone=timezone)
+    # The XML and the mail readers are loaded only for their own formats.
+    if is_ota(head):
+        from confirmcheck.readers.ota import read_ota
+
+        return read_ota(data, path=path)
+    if is_markup(head):
+        from confirmcheck.readers.schemaorg import read_schemaorg
+
+        return read_schemaorg(data, path=path)
     try:
         decoded = parse_json(data, path=path)
     except InputError:
@@ -104,6 +127,10 @@ def load_stays(path: str | os.PathLike[str]) -> StaysFile:
 
 
 def _from_decoded(value: Any, max_entries: int | None, path: Path) -> StaysFile:
+    if is_json_ld(value):
+        from confirmcheck.readers.schemaorg import read_json_ld
+
+        return read_json_ld(value, path=path)
     if max_entries is not None:
         entries = value.get("stays") if isinstance(value, dict) else value
         if isinstance(entries, list) and len(entries) > max_entries:
@@ -128,6 +155,13 @@ def _neither(head: str, path: Path) -> InputError:
             "is neither JSON nor an iCalendar file: it is empty", path=path
         )
     start = head.splitlines()[0][:_SHOWN]
+    root = root_name(head)
+    if root is not None:
+        return InputError(
+            f"is XML whose root element is {root}: neither HTML nor an OTA message "
+            "read here (" + ", ".join(sorted(OTA_MESSAGES)) + ")",
+            path=path,
+        )
     return InputError(
         f"is neither JSON nor an iCalendar file: it starts with {start!r}; "
         + (

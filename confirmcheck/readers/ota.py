@@ -29,9 +29,10 @@ from confirmcheck.cancellation import Cancellation
 from confirmcheck.errors import InputError, Path
 from confirmcheck.flexible import FlexibleStay
 from confirmcheck.readers.json import StaysFile
+from confirmcheck.readers.recognise import OTA_MESSAGES
 from confirmcheck.stay import Stay
 
-__all__ = ["MAX_DEPTH", "MAX_OTA_BYTES", "OTA_MESSAGES", "is_ota", "read_ota"]
+__all__ = ["MAX_DEPTH", "MAX_OTA_BYTES", "read_ota"]
 
 OTA_NAMESPACE = "http://www.opentravel.org/OTA/2003/05"
 SOAP_NAMESPACE = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -43,14 +44,6 @@ hotel are well under a megabyte)."""
 MAX_DEPTH = 64
 """Elements nested deeper are refused (OTA reservations nest about a dozen deep)."""
 
-#: The messages read, and where their reservations are: (list, reservation).
-OTA_MESSAGES: dict[str, tuple[str, str] | None] = {
-    "OTA_HotelResNotifRQ": ("HotelReservations", "HotelReservation"),
-    "OTA_HotelResModifyNotifRQ": ("HotelResModifies", "HotelResModify"),
-    "OTA_ResRetrieveRS": ("ReservationsList", "HotelReservation"),
-    "OTA_CancelRQ": None,
-}
-
 _CANCELLED = frozenset({"cancelled", "cancel", "canceled"})
 #: ResID_Type values of HotelReservationID that hold the hotel's own number
 #: (OTA code list UIT: 14 reservation, 3 confirmation).
@@ -58,13 +51,6 @@ _HOTEL_REF_TYPES = ("14", "3")
 _DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(T.*)?")
 _DURATION = re.compile(r"P([0-9]{1,4})[ND]")
 _COUNT = re.compile(r"[0-9]{1,6}")
-#: The first element of a document: after the XML declaration, comments,
-#: processing instructions and blanks (a DOCTYPE is let through to be refused).
-_FIRST_ELEMENT = re.compile(
-    r"\A\ufeff?\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*"
-    r"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)",
-    re.DOTALL,
-)
 #: Elements that repeat, so that their place is given with an index.
 _REPEATED = frozenset(
     {
@@ -80,18 +66,6 @@ _REPEATED = frozenset(
 )
 
 
-def is_ota(text: str) -> bool:
-    """Whether ``text`` is an OTA message (or a SOAP envelope), by its first element.
-
-    The namespace is not looked at here: a message in the wrong one is still
-    given to :func:`read_ota`, which says what is wrong with it.
-    """
-    match = _FIRST_ELEMENT.match(text[:4096])
-    return match is not None and (
-        match.group(1) in OTA_MESSAGES or match.group(1) == "Envelope"
-    )
-
-
 # --- parsing, with the line of every element ---------------------------------------
 
 
@@ -102,7 +76,8 @@ class _Refused(Exception):
 class _Builder:
     """A tree builder that notes each element's line and refuses deep nesting."""
 
-    def __init__(self) -> None:
+    def __init__(self, skipped_lines: int = 0) -> None:
+        self.skipped_lines = skipped_lines
         self.tree = ET.TreeBuilder()
         self.lines: dict[ET.Element, int] = {}
         self.path: list[str] = []
@@ -110,7 +85,7 @@ class _Builder:
 
     def line(self) -> int:
         assert self.parser is not None
-        return int(self.parser.parser.CurrentLineNumber)
+        return int(self.parser.parser.CurrentLineNumber) + self.skipped_lines
 
     def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
         self.path.append(_local(tag))
@@ -141,7 +116,8 @@ def _parse(data: bytes | str) -> tuple[ET.Element, dict[ET.Element, int]]:
         raise InputError(
             f"is {size:,} bytes; an OTA message may be at most {MAX_OTA_BYTES:,}"
         )
-    builder = _Builder()
+    data, skipped_lines = _without_blank_start(data)
+    builder = _Builder(skipped_lines)
     parser = DefusedXMLParser(
         target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True
     )
@@ -158,11 +134,24 @@ def _parse(data: bytes | str) -> tuple[ET.Element, dict[ET.Element, int]]:
         ) from None
     except ET.ParseError as error:
         line, column = error.position
+        line += builder.skipped_lines
         reason = str(error).split(":", 1)[0]
         raise InputError(
             f"is not well-formed XML: {reason} (line {line}, column {column + 1})"
         ) from None
     return root, builder.lines
+
+
+def _without_blank_start(data: bytes | str) -> tuple[bytes | str, int]:
+    """``data`` without the byte order mark and blank lines before its XML
+    declaration (not XML, but what files and form fields often start with), and
+    how many lines that took away."""
+    if isinstance(data, str):
+        text = data.removeprefix("\ufeff").lstrip()
+        return text, len(data[: len(data) - len(text)].split("\n")) - 1
+    blank = b" \t\r\n"
+    raw = data.lstrip(blank).removeprefix(b"\xef\xbb\xbf").lstrip(blank)
+    return raw, len(data[: len(data) - len(raw)].split(b"\n")) - 1
 
 
 def _local(tag: str) -> str:

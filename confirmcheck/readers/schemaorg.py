@@ -28,15 +28,10 @@ from typing import Any
 from confirmcheck.cancellation import Cancellation
 from confirmcheck.errors import InputError, Path
 from confirmcheck.readers.json import StaysFile
+from confirmcheck.readers.recognise import HTML_START, MAIL_HEAD
 from confirmcheck.stay import Stay
 
-__all__ = [
-    "MAX_MARKUP_BYTES",
-    "is_json_ld",
-    "is_markup",
-    "read_json_ld",
-    "read_schemaorg",
-]
+__all__ = ["MAX_MARKUP_BYTES", "read_json_ld", "read_schemaorg"]
 
 MAX_MARKUP_BYTES = 10 * 1024 * 1024
 """A larger page or mail is refused before it is parsed."""
@@ -45,13 +40,6 @@ _CONFIRMED = frozenset({"confirmed", "reservationconfirmed"})
 _CANCELLED = frozenset({"cancelled", "reservationcancelled"})
 _DATE = re.compile(r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ][^\s]*)?\s*")
 _COUNT = re.compile(r"\s*[0-9]{1,6}\s*")
-#: The first lines of a mail: a header field, then more fields up to a blank line.
-_MAIL_HEAD = re.compile(r"\A(?:[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*)+\r?\n")
-_HTML_START = re.compile(
-    r"\A\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|"
-    r"table|p|script)\b",
-    re.IGNORECASE | re.DOTALL,
-)
 #: Elements without content: they never take an end tag.
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"}
@@ -59,29 +47,19 @@ _VOID = frozenset(
 )
 
 
-def is_markup(text: str) -> bool:
-    """Whether ``text`` is an HTML page or a mail (markup's places), by its start."""
-    head = text[:8192].replace("\r\n", "\n")
-    return bool(_HTML_START.match(head) or _MAIL_HEAD.match(head))
-
-
-def is_json_ld(value: object) -> bool:
-    """Whether decoded JSON is schema.org JSON-LD (it has ``@context`` or
-    ``@type``), not a stays document."""
-    items = value if isinstance(value, list) else [value]
-    return any(
-        isinstance(item, dict) and ("@context" in item or "@type" in item)
-        for item in items
-    )
-
-
 # --- where the markup is ----------------------------------------------------------
 
 
 def _html_parts(data: bytes | str) -> Iterator[tuple[str, str]]:
     """(where, html) for a page, or for each HTML part of a mail."""
+    # A byte order mark and blank lines before a page or mail are neither.
+    if isinstance(data, bytes):
+        blank = b" \t\r\n"
+        data = data.lstrip(blank).removeprefix(b"\xef\xbb\xbf").lstrip(blank)
+    else:
+        data = data.removeprefix("\ufeff").lstrip()
     text = data if isinstance(data, str) else data.decode("utf-8", "replace")
-    if _HTML_START.match(text[:8192]) or not _MAIL_HEAD.match(
+    if HTML_START.match(text[:8192]) or not MAIL_HEAD.match(
         text[:8192].replace("\r\n", "\n")
     ):
         yield "", text

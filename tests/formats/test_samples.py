@@ -12,8 +12,9 @@ import datetime as dt
 
 from confirmcheck.cancellation import Cancellation
 from confirmcheck.flexible import FlexibleStay
-from confirmcheck.readers.ota import is_ota, read_ota
-from confirmcheck.readers.schemaorg import is_markup, read_schemaorg
+from confirmcheck.readers.ota import read_ota
+from confirmcheck.readers.recognise import is_markup, is_ota
+from confirmcheck.readers.schemaorg import read_schemaorg
 from confirmcheck.stay import Stay
 from tests.formats.support import shared_samples
 

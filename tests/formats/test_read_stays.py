@@ -1,0 +1,65 @@
+"""read_stays recognises the formats by content, on either side, mixed freely:
+OTA/AlpineBits XML (also in a SOAP envelope), HTML pages and mails with
+schema.org markup, and .json files of JSON-LD."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from confirmcheck import InputError, StaysFile, read_stays
+from confirmcheck.readers.ota import read_ota
+from confirmcheck.readers.schemaorg import read_schemaorg
+from confirmcheck.stay import Stay
+from tests.formats.support import DATA, shared_samples
+
+READABLE = sorted(
+    p
+    for folder in ("ota", "schemaorg", "modification")
+    for p in (DATA / folder).iterdir()
+    if p.suffix in (".xml", ".html", ".eml")
+)
+
+
+def by_name(path: Path) -> StaysFile:
+    data = path.read_bytes()
+    return read_ota(data) if path.suffix == ".xml" else read_schemaorg(data)
+
+
+@pytest.mark.parametrize("path", READABLE, ids=lambda path: path.name)
+def test_read_stays_recognises_each_file(path: Path) -> None:
+    data = path.read_bytes()
+    assert read_stays(data) == by_name(path)
+    assert read_stays(data.decode("utf-8")) == by_name(path)
+    assert read_stays(b"\xef\xbb\xbf\n  " + data) == by_name(path)
+
+
+def test_the_shared_samples_are_recognised() -> None:
+    for path in sorted(shared_samples().glob("*/*.xml")) + sorted(
+        shared_samples().glob("*/*.html")
+    ):
+        assert read_stays(path.read_bytes()) == by_name(path), path.name
+
+
+def test_a_json_ld_file_is_read_as_schema_org() -> None:
+    path = shared_samples() / "schemaorg" / "kitinerary_calendarhandlerdata_hotel.json"
+    assert read_stays(path.read_bytes()).stays == (
+        Stay(dt.date(2017, 9, 19), dt.date(2017, 9, 20), guests=2, ref="1234567890"),
+    )
+
+
+def test_errors_are_placed_under_the_side() -> None:
+    data = (DATA / "refused" / "end-before-start.xml").read_bytes()
+    with pytest.raises(InputError) as caught:
+        read_stays(data, path=("requested",))
+    assert str(caught.value).startswith(
+        "requested: OTA_HotelResNotifRQ/HotelReservations/HotelReservation[2]/"
+    )
+
+
+def test_xml_that_is_no_message_read_here_says_what_is_read() -> None:
+    with pytest.raises(InputError) as caught:
+        read_stays(b'<?xml version="1.0"?>\n<OTA_HotelAvailRQ/>', path=("confirmed",))
+    assert "OTA_HotelAvailRQ" in str(caught.value)
