@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from confirmcheck.cancellation import Cancellation
 from confirmcheck.compare import compare
@@ -15,10 +16,16 @@ from confirmcheck.errors import InputError
 from confirmcheck.flexible import FlexibleStay, resolve_flexible
 from confirmcheck.readers.json import StaysFile
 from confirmcheck.readers.ota import read_ota
-from confirmcheck.report import Status
+from confirmcheck.report import (
+    Status,
+    report_from_json,
+    report_to_dict,
+    report_to_json,
+)
 from confirmcheck.stay import Stay
 from tests.formats.support import shared_samples
-from tests.strategies import sides
+from tests.strategies import ROOM_TYPES, WINDOW_START, sides, stays
+from tests.support import schema_errors
 
 QUOTE = (
     shared_samples()
@@ -120,3 +127,45 @@ def test_without_flexible_requests_or_cancellations_compare_is_the_diff(
     assert compare(StaysFile(requested), StaysFile(confirmed)) == diff(
         requested, confirmed
     )
+
+
+FLEXIBLE_REQUESTS = st.builds(
+    lambda start, width, nights, room_type, ref: FlexibleStay(
+        WINDOW_START + dt.timedelta(days=start),
+        WINDOW_START + dt.timedelta(days=start + width),
+        nights,
+        room_type=room_type,
+        ref=ref,
+    ),
+    st.integers(0, 8),
+    st.integers(0, 5),
+    st.integers(1, 4),
+    st.sampled_from((None, *ROOM_TYPES)),
+    st.sampled_from((None, "A-1", "B-2")),
+)
+CANCELLATIONS = st.builds(
+    Cancellation, st.sampled_from((None, "A-1", "B-2")), st.lists(stays()).map(tuple)
+)
+
+
+@given(
+    sides(),
+    st.lists(FLEXIBLE_REQUESTS, max_size=3),
+    sides(),
+    st.lists(CANCELLATIONS, max_size=2),
+)
+def test_windows_and_cancellations_go_through_json_and_the_schema(
+    requested: list[Stay],
+    flexible: list[FlexibleStay],
+    confirmed: list[Stay],
+    cancelled: list[Cancellation],
+) -> None:
+    report = compare(
+        StaysFile(requested, flexible=flexible),
+        StaysFile(confirmed, cancelled=cancelled),
+    )
+    assert [r.earliest_arrival is not None for r in report.stays].count(True) == len(
+        flexible
+    )
+    assert schema_errors(report_to_dict(report)) == []
+    assert report_from_json(report_to_json(report)) == report
