@@ -19,6 +19,8 @@ import email
 import email.policy
 import json
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -109,24 +111,23 @@ class _Frame:
 
 
 class _Markup(HTMLParser):
-    """Collects the JSON-LD scripts (with their lines) and the microdata items."""
+    """Collects the microdata items of a page.
+
+    Every tag costs the same, however deep the page nests or however many tags
+    it leaves open: the open tags are counted by name, and the frames that
+    collect text or own an item are kept in stacks of their own.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.scripts: list[tuple[int, str]] = []
         self.items: list[_Item] = []
-        self._script: list[str] | None = None
-        self._script_line = 0
         self._stack: list[_Frame] = []
+        self._open: Counter[str] = Counter()
+        self._owners: list[_Item] = []
+        self._collecting: list[_Frame] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
-        if tag == "script" and values.get("type", "").strip().lower() == (
-            "application/ld+json"
-        ):
-            self._script = []
-            self._script_line = self.getpos()[0]
-            return
         props = values.get("itemprop", "").split() if "itemprop" in values else []
         frame = _Frame(tag)
         if "itemscope" in values:
@@ -141,6 +142,11 @@ class _Markup(HTMLParser):
                 frame.text_props = props
         if tag not in _VOID:
             self._stack.append(frame)
+            self._open[tag] += 1
+            if frame.item is not None:
+                self._owners.append(frame.item)
+            if frame.text_props:
+                self._collecting.append(frame)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -148,21 +154,15 @@ class _Markup(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_data(self, data: str) -> None:
-        if self._script is not None:
-            self._script.append(data)
-            return
-        for frame in self._stack:
-            if frame.text_props:
-                frame.text.append(data)
+        if self._collecting:
+            # The innermost property takes the text; an enclosing one gets it
+            # as it closes, from the text of what it holds.
+            self._collecting[-1].text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._script is not None:
-            self.scripts.append((self._script_line, "".join(self._script)))
-            self._script = None
-            return
         # Broken HTML: an end tag closes what is open up to its start tag, and
         # one that matches nothing open is ignored.
-        if not any(frame.tag == tag for frame in self._stack):
+        if not self._open[tag]:
             return
         while self._stack:
             frame = self._stack.pop()
@@ -172,29 +172,28 @@ class _Markup(HTMLParser):
 
     def close(self) -> None:
         super().close()
-        if self._script is not None:
-            self.scripts.append((self._script_line, "".join(self._script)))
-            self._script = None
         while self._stack:
             self._close(self._stack.pop())
 
     def _close(self, frame: _Frame) -> None:
+        self._open[frame.tag] -= 1
         if frame.text_props:
-            self._add(frame.text_props, " ".join("".join(frame.text).split()))
+            self._collecting.pop()
+            text = "".join(frame.text)
+            if self._collecting:
+                self._collecting[-1].text.append(text)
+            self._add(frame.text_props, " ".join(text.split()))
         if frame.item is not None:
-            if frame.item_props and self._owner() is not None:
+            self._owners.pop()
+            if frame.item_props and self._owners:
                 self._add(frame.item_props, frame.item.as_json())
             else:
                 self.items.append(frame.item)
 
-    def _owner(self) -> _Item | None:
-        return next((f.item for f in reversed(self._stack) if f.item), None)
-
     def _add(self, props: list[str], value: Any) -> None:
-        owner = self._owner()
-        if owner is not None:
+        if self._owners:
             for prop in props:
-                owner.props.setdefault(prop, []).append(value)
+                self._owners[-1].props.setdefault(prop, []).append(value)
 
 
 # --- LodgingReservation -> stay ---------------------------------------------------
@@ -206,15 +205,19 @@ def _is_type(value: object, name: str) -> bool:
 
 
 def _lodging_reservations(value: object) -> Iterator[Mapping[str, Any]]:
-    """The LodgingReservation objects of decoded JSON-LD: one, a list, an @graph."""
-    if isinstance(value, list):
-        for item in value:
-            yield from _lodging_reservations(item)
-    elif isinstance(value, dict):
-        if _is_type(value.get("@type"), "LodgingReservation"):
-            yield value
-        if "@graph" in value:
-            yield from _lodging_reservations(value["@graph"])
+    """The LodgingReservation objects of decoded JSON-LD: one, a list, and the
+    objects of their ``@graph``s."""
+    for item in value if isinstance(value, list) else [value]:
+        if not isinstance(item, dict):
+            continue
+        if _is_type(item.get("@type"), "LodgingReservation"):
+            yield item
+        graph = item.get("@graph")
+        for node in graph if isinstance(graph, list) else [graph]:
+            if isinstance(node, dict) and _is_type(
+                node.get("@type"), "LodgingReservation"
+            ):
+                yield node
 
 
 def _plain(value: object) -> object:
@@ -332,12 +335,43 @@ def _add(item: Mapping[str, Any], where: _Where, into: _Read) -> None:
         into.stays.append(stay)
 
 
-def _from_html(where: str, html: str) -> list[tuple[_Where, Mapping[str, Any]]]:
+def _json_ld_scripts(html: str) -> list[tuple[int, str]]:
+    """The ``application/ld+json`` scripts of a page, with the line each starts on.
+
+    Found by searching, not by parsing the page: the contents of a script are
+    plain text to HTML, and a search takes the same time for any page, however
+    broken or deeply nested its tags are.
+    """
+    lower = html.lower()
+    newlines = [match.start() for match in re.finditer("\n", html)]
+    scripts: list[tuple[int, str]] = []
+    start = lower.find("<script")
+    while start != -1:
+        opened = lower.find(">", start)
+        if opened == -1:
+            break
+        closed = lower.find("</script", opened)
+        end = closed if closed != -1 else len(html)
+        if "application/ld+json" in lower[start:opened]:
+            line = bisect_left(newlines, start) + 1
+            scripts.append((line, html[opened + 1 : end]))
+        start = lower.find("<script", end)
+    return scripts
+
+
+def _microdata(html: str) -> list[_Item]:
+    """The microdata items of a page (html.parser: broken tags do not stop it)."""
+    if "itemscope" not in html.lower():
+        return []
     markup = _Markup()
     markup.feed(html)
     markup.close()
+    return markup.items
+
+
+def _from_html(where: str, html: str) -> list[tuple[_Where, Mapping[str, Any]]]:
     found: list[tuple[_Where, Mapping[str, Any]]] = []
-    for number, (line, script) in enumerate(markup.scripts, 1):
+    for number, (line, script) in enumerate(_json_ld_scripts(html), 1):
         label = f"{where}JSON-LD script {number} (line {line})"
         try:
             value = json.loads(script)
@@ -348,6 +382,8 @@ def _from_html(where: str, html: str) -> list[tuple[_Where, Mapping[str, Any]]]:
             ) from None
         except RecursionError:
             raise InputError(f"{label}: is nested too deeply") from None
+        except ValueError:  # an integer of more than 4300 digits
+            raise InputError(f"{label}: holds a number with too many digits") from None
         for index, item in enumerate(_lodging_reservations(value), 1):
             found.append((_Where(f"{label}, LodgingReservation {index}"), item))
     if found:
@@ -355,7 +391,7 @@ def _from_html(where: str, html: str) -> list[tuple[_Where, Mapping[str, Any]]]:
     # Microdata only where there is no JSON-LD: a mail carrying both says the
     # same thing twice.
     reservations = [
-        i.as_json() for i in markup.items if _is_type(i.types, "LodgingReservation")
+        i.as_json() for i in _microdata(html) if _is_type(i.types, "LodgingReservation")
     ]
     return [
         (_Where(f"{where}microdata LodgingReservation {index}"), item)
@@ -379,6 +415,10 @@ def _reservations(
                 return found
     except InputError as error:
         raise error.under(path) from None
+    except RecursionError:
+        raise InputError(
+            "has MIME parts nested too deeply to read", path=path
+        ) from None
     return []
 
 
