@@ -84,8 +84,16 @@ class _Words:
     range is written with are looked up in the catalog once.
     """
 
-    def __init__(self, locale: str, total: int) -> None:
+    def __init__(
+        self, locale: str, total: int, stays: tuple[StayResult, ...] = ()
+    ) -> None:
         self.locale = locale
+        # A flexible request's window, said wherever its stay is named.
+        self._windows = {
+            s.stay: (s.earliest_arrival, s.latest_arrival)
+            for s in stays
+            if s.earliest_arrival is not None and s.latest_arrival is not None
+        }
         catalog = translations(locale)
         self._ = _ = catalog.gettext
         self._n: Callable[[str, str, int], str] = catalog.ngettext
@@ -136,6 +144,15 @@ class _Words:
             if guests is not None:
                 words.append(self.guests(guests))
             details = self._details[key] = ", ".join(words)
+        window = self._windows.get(item.stay) if item.stay is not None else None
+        if window is not None:
+            details = self._(
+                "{details}; arriving between {earliest} and {latest}"
+            ).format(
+                details=details,
+                earliest=_keep(format_date(window[0], self.locale)),
+                latest=_keep(format_date(window[1], self.locale)),
+            )
         text = self._place.format(dates=self.dates(item), details=details)
         if item.stay is None:
             return text
@@ -159,7 +176,7 @@ def summarize(report: Report, *, locale: str = DEFAULT_LOCALE) -> Summary:
     locale = resolve_locale(locale)
     totals = report.totals
     total = totals.requested_stays
-    w = _Words(locale, total)
+    w = _Words(locale, total, report.stays)
     _ = w._
     by_number: dict[int, StayResult] = {s.stay: s for s in report.stays}
     total_text = format_number(total, locale)
@@ -226,6 +243,8 @@ def summarize(report: Report, *, locale: str = DEFAULT_LOCALE) -> Summary:
                     item.rooms,
                     rooms=format_number(stay.rooms, locale),
                 )
+            if stay is not None and stay.cancelled:
+                what = _("{what} The reservation is cancelled.").format(what=what)
             where = w.where(item, room_type=item.room_type, guests=item.guests)
             items.append(_("{where}: {what}").format(where=where, what=what))
         sections.append(Section("not_booked", _("NOT BOOKED"), tuple(items)))
