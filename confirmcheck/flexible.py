@@ -47,6 +47,11 @@ class FlexibleStay:
             raise InputError("must be a whole number", path=("nights",))
         if self.nights < 1:
             raise InputError(f"must be at least 1, not {self.nights}", path=("nights",))
+        if self.nights > (dt.date.max - self.latest).days:
+            raise InputError(
+                f"{self.nights} nights from {self.latest} run past 9999-12-31",
+                path=("nights",),
+            )
         # The stays it may become check rooms, room type, guests and ref.
         self.arriving(self.earliest)
 

@@ -269,16 +269,18 @@ def _date(node: _Node, name: str) -> dt.date | None:
     raise node.error(f"{name} {value} is not a date (YYYY-MM-DD)")
 
 
-def _count(node: _Node, name: str) -> int | None:
+def _count(node: _Node, name: str, *, least: int = 0) -> int | None:
     value = node.get(name)
     if value is None:
         return None
     if not _COUNT.fullmatch(value):
         raise node.error(f"{name} {value} is not a whole number")
+    if int(value) < least:
+        raise node.error(f"{name} {value} is less than {least}")
     return int(value)
 
 
-def _dates(time_span: _Node) -> tuple[dt.date, dt.date] | FlexibleWindow:
+def _dates(time_span: _Node) -> tuple[dt.date, dt.date] | _Window:
     start = _date(time_span, "Start")
     end = _date(time_span, "End")
     duration = time_span.get("Duration")
@@ -305,10 +307,16 @@ def _dates(time_span: _Node) -> tuple[dt.date, dt.date] | FlexibleWindow:
             raise window.error("needs both EarliestDate and LatestDate")
         if latest < earliest:
             raise window.error(f"LatestDate {latest} is before EarliestDate {earliest}")
-        return FlexibleWindow(earliest, latest, nights)
+        if nights > (dt.date.max - latest).days:
+            raise time_span.error(
+                f"LatestDate {latest} plus {duration} is past 9999-12-31"
+            )
+        return _Window(earliest, latest, nights)
     if end is None:
         if nights is None:
             raise time_span.error("has a Start but neither End nor Duration")
+        if nights > (dt.date.max - start).days:
+            raise time_span.error(f"Start {start} plus {duration} is past 9999-12-31")
         end = start + dt.timedelta(days=nights)
     if end <= start:
         raise time_span.error(f"End {end} is not after Start {start}")
@@ -316,7 +324,7 @@ def _dates(time_span: _Node) -> tuple[dt.date, dt.date] | FlexibleWindow:
 
 
 @dataclass(frozen=True)
-class FlexibleWindow:
+class _Window:
     """A TimeSpan of a flexible request: ``nights`` arriving in a window."""
 
     earliest: dt.date
@@ -371,7 +379,9 @@ def _room_type(room_stay: _Node) -> _RoomType:
                 )
                 names[language or ""] = value
     return _RoomType(
-        room_type.get("RoomTypeCode"), _count(room_type, "NumberOfUnits"), names
+        room_type.get("RoomTypeCode"),
+        _count(room_type, "NumberOfUnits", least=1),
+        names,
     )
 
 
@@ -469,12 +479,12 @@ def _room_stay(
     dates = _dates(time_span)
     room_type = _room_type(room_stay)
     rates = room_stay.find("RoomRates", "RoomRate")
-    rate_units = [_count(rate, "NumberOfUnits") for rate in rates]
+    rate_units = [_count(rate, "NumberOfUnits", least=1) for rate in rates]
     rooms = room_type.rooms or next((n for n in rate_units if n), None) or 1
     guests = _guests(room_stay, rooms)
     if room_type.code is not None and room_type.names:
         into.room_types.setdefault(room_type.code, {}).update(room_type.names)
-    if isinstance(dates, FlexibleWindow):
+    if isinstance(dates, _Window):
         into.flexible.append(
             FlexibleStay(
                 dates.earliest,
