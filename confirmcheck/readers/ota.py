@@ -137,6 +137,8 @@ def _parse(data: bytes | str) -> tuple[ET.Element, dict[ET.Element, int]]:
         raise InputError(
             f"line {builder.line()}: entities and external references are refused"
         ) from None
+    except LookupError as error:  # <?xml encoding="..."?> that Python lacks
+        raise InputError(f"line {builder.skipped_lines + 1}: {error}") from None
     except ET.ParseError as error:
         line, column = error.position
         line += builder.skipped_lines

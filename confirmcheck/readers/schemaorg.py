@@ -233,6 +233,8 @@ def _text(value: object) -> str | None:
     value = _plain(value)
     if isinstance(value, dict):
         value = _plain(value.get("name") or value.get("value"))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # a reservation number written as a JSON number
     if isinstance(value, str) and value.strip():
         return value.strip()
     return None
