@@ -39,8 +39,13 @@ _XML_DOCTYPE = re.compile(
     r"\A\ufeff?\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE\s+(?!html\b)",
     re.DOTALL | re.IGNORECASE,
 )
-#: The first lines of a mail: a header field, then more fields up to a blank line.
-MAIL_HEAD = re.compile(r"\A(?:[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*)+\r?\n")
+#: The start of a mail: a header field (with its folded lines), then another field
+#: or the blank line that ends the header (which may lie far beyond the start).
+#: iCalendar's lines look alike, but no mail starts with BEGIN:.
+MAIL_HEAD = re.compile(
+    r"\A(?!BEGIN:)[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*(?:[!-9;-~]+:|\r?\n)",
+    re.IGNORECASE,
+)
 HTML_START = re.compile(
     r"\A\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|"
     r"table|p|script)\b",

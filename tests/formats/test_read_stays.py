@@ -63,3 +63,16 @@ def test_xml_that_is_no_message_read_here_says_what_is_read() -> None:
     with pytest.raises(InputError) as caught:
         read_stays(b'<?xml version="1.0"?>\n<OTA_HotelAvailRQ/>', path=("confirmed",))
     assert "OTA_HotelAvailRQ" in str(caught.value)
+
+
+def test_a_mail_with_a_long_header_is_still_a_mail() -> None:
+    mail = (DATA / "schemaorg" / "mail-two-rooms.eml").read_bytes()
+    received = b"".join(
+        b"Received: from relay%d.example.net (relay%d.example.net [192.0.2.1])\r\n"
+        b"\tby mx.example.com with ESMTPS; Tue, 01 Dec 2026 10:00:00 +0100\r\n" % (i, i)
+        for i in range(100)
+    )
+    assert len(received) > 8192
+    assert read_stays(received + mail) == by_name(
+        DATA / "schemaorg" / "mail-two-rooms.eml"
+    )
