@@ -41,9 +41,11 @@ _XML_DOCTYPE = re.compile(
 )
 #: The start of a mail: a header field (with its folded lines), then another field
 #: or the blank line that ends the header (which may lie far beyond the start).
-#: iCalendar's lines look alike, but no mail starts with BEGIN:.
+#: iCalendar's lines look alike, but no mail starts with BEGIN:. A mailbox's
+#: "From " line may come first.
 MAIL_HEAD = re.compile(
-    r"\A(?!BEGIN:)[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*(?:[!-9;-~]+:|\r?\n)",
+    r"\A(?:From [^\n]*\n)?(?!BEGIN:)"
+    r"[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*(?:[!-9;-~]+:|\r?\n)",
     re.IGNORECASE,
 )
 HTML_START = re.compile(

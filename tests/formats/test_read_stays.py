@@ -76,3 +76,9 @@ def test_a_mail_with_a_long_header_is_still_a_mail() -> None:
     assert read_stays(received + mail) == by_name(
         DATA / "schemaorg" / "mail-two-rooms.eml"
     )
+
+
+def test_a_mail_saved_from_a_mailbox_starts_with_a_from_line() -> None:
+    path = DATA / "schemaorg" / "mail-two-rooms.eml"
+    saved = b"From hotel@example.com Tue Dec  1 10:00:00 2026\n" + path.read_bytes()
+    assert read_stays(saved) == by_name(path)
