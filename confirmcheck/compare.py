@@ -34,8 +34,8 @@ def compare(requested: StaysFile, confirmed: StaysFile) -> Report:
     """The report of ``requested`` against ``confirmed``, flexible requests and
     cancellations included.
 
-    A flexible request on the confirmed side is an :class:`InputError`: a
-    confirmation names its dates.
+    A guest's request (``confirmed.is_request``) or a flexible request on the
+    confirmed side is an :class:`InputError`: a confirmation names its dates.
 
     >>> import datetime as dt
     >>> from confirmcheck.cancellation import Cancellation
@@ -44,6 +44,10 @@ def compare(requested: StaysFile, confirmed: StaysFile) -> Report:
     >>> compare(asked, StaysFile([], cancelled=[Cancellation("A")])).stays[0].cancelled
     True
     """
+    if confirmed.is_request:
+        raise InputError(
+            'is a guest\'s request (ResStatus="Requested"), not a confirmation'
+        )
     if confirmed.flexible:
         first = confirmed.flexible[0]
         raise InputError(

@@ -216,11 +216,21 @@ class StaysFile:
 
     Formats that carry more than stays fill in the rest: ``room_types`` (the
     hotel's code -> {language: display name}; ``""`` for a name whose language
-    the message does not say), ``cancelled`` reservations (which add no nights)
-    and ``flexible`` requests ("4 nights arriving between 3 and 8 Oct").
+    the message does not say), ``cancelled`` reservations (which add no nights),
+    ``flexible`` requests ("4 nights arriving between 3 and 8 Oct"), and
+    ``is_request``: the file says it is a guest's request (AlpineBits'
+    ``ResStatus="Requested"``), so it cannot stand for a confirmation.
     """
 
-    __slots__ = ("cancelled", "flexible", "hotel", "room_types", "stays", "timezone")
+    __slots__ = (
+        "cancelled",
+        "flexible",
+        "hotel",
+        "is_request",
+        "room_types",
+        "stays",
+        "timezone",
+    )
 
     def __init__(
         self,
@@ -231,6 +241,7 @@ class StaysFile:
         room_types: Mapping[str, Mapping[str, str]] | None = None,
         cancelled: Sequence[Cancellation] = (),
         flexible: Sequence[FlexibleStay] = (),
+        is_request: bool = False,
     ) -> None:
         self.stays: tuple[Stay | Series, ...] = tuple(stays)
         self.hotel = hotel
@@ -240,6 +251,7 @@ class StaysFile:
         }
         self.cancelled: tuple[Cancellation, ...] = tuple(cancelled)
         self.flexible: tuple[FlexibleStay, ...] = tuple(flexible)
+        self.is_request = is_request
 
     def _fields(self) -> tuple[object, ...]:
         return (
@@ -249,6 +261,7 @@ class StaysFile:
             self.room_types,
             self.cancelled,
             self.flexible,
+            self.is_request,
         )
 
     def __eq__(self, other: object) -> bool:

@@ -453,6 +453,7 @@ def _pieces(
 class _Reservation:
     ref: str | None
     cancelled: bool
+    requested: bool = False
     stays: list[Stay] = field(default_factory=list)
     flexible: list[FlexibleStay] = field(default_factory=list)
     room_types: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -514,7 +515,7 @@ def _room_stay(
 
 def _reservation(node: _Node, message_status: str | None) -> _Reservation:
     status = (node.get("ResStatus") or message_status or "").lower()
-    out = _Reservation(_ref(node), status in _CANCELLED)
+    out = _Reservation(_ref(node), status in _CANCELLED, status == "requested")
     default_span = node.child("ResGlobalInfo")
     default_span = default_span.child("TimeSpan") if default_span else None
     errors: list[InputError] = []
@@ -595,10 +596,12 @@ rooms=1, room_type=None, guests=None, ref='A-1'),)
         stays.extend(reservation.stays)
         flexible.extend(reservation.flexible)
     hotels = {r.hotel for r in reservations if r.hotel is not None}
+    live = [r for r in reservations if not r.cancelled]
     return StaysFile(
         stays,
         hotel=hotels.pop() if len(hotels) == 1 else None,
         room_types=room_types,
         cancelled=cancelled,
         flexible=flexible,
+        is_request=bool(live) and all(r.requested for r in live),
     )

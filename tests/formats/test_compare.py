@@ -85,9 +85,12 @@ def test_each_confirmed_stay_meets_one_flexible_request() -> None:
     ]
 
 
-def test_a_flexible_request_on_the_confirmed_side_is_refused() -> None:
-    with pytest.raises(InputError, match="holds a flexible request"):
+def test_a_request_on_the_confirmed_side_is_refused() -> None:
+    with pytest.raises(InputError, match="is a guest's request"):
         compare(StaysFile([]), read_ota(QUOTE.read_bytes()))
+    flexible = StaysFile([], flexible=[FlexibleStay(day(3), day(8), 4)])
+    with pytest.raises(InputError, match="holds a flexible request"):
+        compare(StaysFile([]), flexible)
 
 
 def test_a_cancellation_is_the_reason_the_nights_are_not_booked() -> None:
