@@ -16,12 +16,8 @@ from confirmcheck.errors import InputError
 from confirmcheck.flexible import FlexibleStay, resolve_flexible
 from confirmcheck.readers.json import StaysFile
 from confirmcheck.readers.ota import read_ota
-from confirmcheck.report import (
-    Status,
-    report_from_json,
-    report_to_dict,
-    report_to_json,
-)
+from confirmcheck.report import Status
+from confirmcheck.report_json import report_from_json, report_to_dict, report_to_json
 from confirmcheck.stay import Stay
 from tests.formats.support import shared_samples
 from tests.strategies import ROOM_TYPES, WINDOW_START, sides, stays
