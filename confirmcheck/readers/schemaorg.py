@@ -232,7 +232,8 @@ def _plain(value: object) -> object:
 def _text(value: object) -> str | None:
     value = _plain(value)
     if isinstance(value, dict):
-        value = _plain(value.get("name") or value.get("value"))
+        # A named thing, a QualitativeValue, or a reference to an enumeration member.
+        value = _plain(value.get("name") or value.get("value") or value.get("@id"))
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)  # a reservation number written as a JSON number
     if isinstance(value, str) and value.strip():

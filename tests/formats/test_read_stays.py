@@ -82,3 +82,17 @@ def test_a_mail_saved_from_a_mailbox_starts_with_a_from_line() -> None:
     path = DATA / "schemaorg" / "mail-two-rooms.eml"
     saved = b"From hotel@example.com Tue Dec  1 10:00:00 2026\n" + path.read_bytes()
     assert read_stays(saved) == by_name(path)
+
+
+def test_decoded_json_ld_with_an_enumeration_reference() -> None:
+    read = read_stays(
+        [
+            {
+                "@type": "LodgingReservation",
+                "reservationNumber": 4711,
+                "reservationStatus": {"@id": "http://schema.org/ReservationCancelled"},
+            }
+        ]
+    )
+    assert read.stays == ()
+    assert [c.ref for c in read.cancelled] == ["4711"]
