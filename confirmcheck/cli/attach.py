@@ -34,10 +34,10 @@ of the confirmation mail MAIL (a raw RFC 5322 message, e.g. an .eml file; - read
 standard input): into every text and HTML body the guest reads, with the calendar
 attached as booking-summary.ics. Every other byte of the mail stays as it was;
 attaching again replaces the earlier summary. Signed or encrypted mails are
-refused: attach the summary before signing. See docs/mail.md.
+refused: attach the summary before signing.
 
 Leave CONFIRMED out to take the confirmed stays from the mail itself: from the
-schema.org LodgingReservation markup of its HTML part (see docs/formats.md)."""
+schema.org LodgingReservation markup of its HTML part."""
 
 _EPILOG = """\
 exit status:

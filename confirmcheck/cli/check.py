@@ -30,11 +30,10 @@ _DESCRIPTION = (
     '"rooms": 1, "room_type": "double", "guests": 2, "ref": "A-1234"}; a '
     'series adds "rrule" (RFC 5545, e.g. "FREQ=WEEKLY;COUNT=20") and '
     'optionally "exdate" and "rdate". Either file may instead be an '
-    "iCalendar (.ics) file, one stay per VEVENT (see docs/calendar.md), an "
+    "iCalendar (.ics) file, one stay per all-day or timed VEVENT, an "
     "OpenTravel or AlpineBits reservation message (XML), or an HTML page or "
-    "mail (.eml) with schema.org LodgingReservation markup (see "
-    "docs/formats.md); the format is recognised by content. Use - to read one "
-    "file from standard input."
+    "mail (.eml) with schema.org LodgingReservation markup; the format is "
+    "recognised by content. Use - to read one file from standard input."
 )
 
 
