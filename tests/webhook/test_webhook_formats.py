@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from tests.formats.support import DATA
+from tests.formats.support import DATA, shared_samples
 from tests.webhook.helpers import ROOT, DocumentedClient
 
 EXAMPLE = ROOT / "examples" / "alpinebits"
@@ -78,3 +78,40 @@ def test_attach_without_confirmed_needs_markup_in_the_mail(
         "microdata); without confirmed, the confirmed stays are read from the "
         "mail's schema.org markup"
     }
+
+
+def test_a_quote_request_and_a_cancellation_reach_the_report(
+    client: DocumentedClient,
+) -> None:
+    samples = shared_samples() / "alpinebits"
+    quote = samples / (
+        "alpinebits-2018-10_GuestRequests-OTA_ResRetrieveRS-request-with-roomtype.xml"
+    )
+    body = {
+        "requested": quote.read_text("utf-8"),
+        "confirmed": [
+            {"check_in": "2017-10-05", "check_out": "2017-10-09", "room_type": "A"}
+        ],
+    }
+    (stay,) = client.signed("/v1/check", body).get_json()["report"]["stays"]
+    assert (stay["check_in"], stay["earliest_arrival"], stay["latest_arrival"]) == (
+        "2017-10-05",
+        "2017-10-03",
+        "2017-10-08",
+    )
+    cancellation = samples / (
+        "alpinebits-2015-07b_GuestRequests-OTA_ResRetrieveRS-cancellation.xml"
+    )
+    body = {
+        "requested": [
+            {
+                "check_in": "2012-04-02",
+                "check_out": "2012-04-06",
+                "ref": "c24e8b15ca469388",
+            }
+        ],
+        "confirmed": cancellation.read_text("utf-8"),
+    }
+    answer = client.signed("/v1/check", body).get_json()
+    assert answer["report"]["stays"][0]["cancelled"] is True
+    assert "The reservation is cancelled." in answer["text"]
