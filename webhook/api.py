@@ -244,11 +244,16 @@ def _side(
 ) -> StaysFile:
     """What one side says: stays JSON (decoded or text), iCalendar, OTA/AlpineBits
     XML or schema.org markup, recognised by :func:`read_stays`."""
+    # MAX_STAYS is checked while the series are expanded, before they are built;
+    # the XML and markup readers (bounded by size) are counted after.
     stays_file = read_stays(
-        value, timezone=timezone, until=until, max_entries=MAX_ENTRIES, path=(side,)
+        value,
+        timezone=timezone,
+        until=until,
+        max_entries=MAX_ENTRIES,
+        max_stays=MAX_STAYS,
+        path=(side,),
     )
-    # Counted series by series, stopping at the limit: the bound comes before
-    # the work it bounds.
     count = len(stays_file.flexible)
     for item in stays_file.stays:
         count += len(item.stays) if isinstance(item, Series) else 1

@@ -13,8 +13,9 @@ from confirmcheck.cli.common import (
     EXIT_DIFFERS,
     UsageError,
     add_calendar_input_options,
+    hotel_of,
     label,
-    read_stays_file_arg,
+    read_sides,
     write_bytes,
 )
 from confirmcheck.errors import InputError
@@ -78,8 +79,7 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
         raise UsageError(
             "only one of REQUESTED and CONFIRMED can be - (standard input)"
         )
-    requested = read_stays_file_arg(options.requested, "requested", stdin, options)
-    confirmed = read_stays_file_arg(options.confirmed, "confirmed", stdin, options)
+    requested, confirmed = read_sides(options, stdin)
     try:
         report = compare(requested, confirmed)
     except InputError as error:
@@ -93,6 +93,7 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             data = report_to_ics(
                 report,
                 locale=options.locale,
+                hotel=hotel_of(requested, confirmed),
                 # The edge reads the clock; the library never does.
                 stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
             )

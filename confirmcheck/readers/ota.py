@@ -30,6 +30,7 @@ from confirmcheck.errors import InputError, Path
 from confirmcheck.flexible import FlexibleStay
 from confirmcheck.readers.json import StaysFile
 from confirmcheck.readers.recognise import OTA_MESSAGES
+from confirmcheck.readers.text import refuse_surrogates
 from confirmcheck.stay import Stay
 
 __all__ = ["MAX_DEPTH", "MAX_OTA_BYTES", "read_ota"]
@@ -579,6 +580,8 @@ def read_ota(data: bytes | str, *, path: Path = ()) -> StaysFile:
 rooms=1, room_type=None, guests=None, ref='A-1'),)
     """
     try:
+        if isinstance(data, str):
+            refuse_surrogates(data)
         root, lines = _parse(data)
         reservations = _reservations(_message(root, lines))
     except InputError as error:

@@ -31,6 +31,7 @@ from confirmcheck.cancellation import Cancellation
 from confirmcheck.errors import InputError, Path
 from confirmcheck.readers.json import StaysFile
 from confirmcheck.readers.recognise import HTML_START, MAIL_HEAD
+from confirmcheck.readers.text import refuse_surrogates
 from confirmcheck.stay import Stay
 
 __all__ = ["MAX_MARKUP_BYTES", "read_json_ld", "read_schemaorg"]
@@ -405,6 +406,8 @@ def _from_html(where: str, html: str) -> list[tuple[_Where, Mapping[str, Any]]]:
 def _reservations(
     data: bytes | str, path: Path = ()
 ) -> list[tuple[_Where, Mapping[str, Any]]]:
+    if isinstance(data, str):
+        refuse_surrogates(data, path=path)
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8"))
     if size > MAX_MARKUP_BYTES:
         raise InputError(
