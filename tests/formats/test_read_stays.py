@@ -96,3 +96,15 @@ def test_decoded_json_ld_with_an_enumeration_reference() -> None:
     )
     assert read.stays == ()
     assert [c.ref for c in read.cancelled] == ["4711"]
+
+
+def test_xml_in_the_encoding_it_declares_is_read_not_refused_as_not_utf8() -> None:
+    message = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        '<OTA_HotelResNotifRQ xmlns="http://www.opentravel.org/OTA/2003/05">'
+        '<HotelReservations><HotelReservation><UniqueID ID="Mü-1"/><RoomStays>'
+        '<RoomStay><TimeSpan Start="2026-01-01" End="2026-01-02"/></RoomStay>'
+        "</RoomStays></HotelReservation></HotelReservations></OTA_HotelResNotifRQ>"
+    )
+    (stay,) = read_stays(message.encode("iso-8859-1")).stays
+    assert stay.ref == "Mü-1"  # type: ignore[union-attr]
