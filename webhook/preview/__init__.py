@@ -32,11 +32,12 @@ from confirmcheck import (
     summarize,
 )
 from confirmcheck.mail import mail_date
-from webhook.config import Config
-from webhook.preview.builder import WEEKDAYS
-from webhook.preview.form import FormResult, Inputs, read_form
-from webhook.preview.grid import OUTCOMES, months
-from webhook.preview.guard import (
+
+from ..config import Config
+from .builder import WEEKDAYS
+from .form import FormResult, Inputs, read_form
+from .grid import OUTCOMES, months
+from .guard import (
     authenticated_user,
     csrf_token,
     csrf_valid,

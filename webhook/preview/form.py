@@ -28,8 +28,9 @@ from confirmcheck import (
     resolve_locale,
 )
 from confirmcheck.mail import mail_languages
-from webhook.api import MAX_ENTRIES, MAX_STAYS
-from webhook.preview.builder import FIELDS, BuiltSeries, build_series, is_used
+
+from ..api import MAX_ENTRIES, MAX_STAYS
+from .builder import FIELDS, BuiltSeries, build_series, is_used
 
 __all__ = ["FormResult", "Inputs", "read_form"]
 

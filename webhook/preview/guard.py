@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from flask import Response
 from werkzeug.security import check_password_hash
 
-from webhook.config import Config, PreviewUser
+from ..config import Config, PreviewUser
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
