@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from flask.testing import FlaskClient
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.test import TestResponse
 
-from confirmcheck import report_from_json
+from confirmcheck import InputError, read_stays, report_from_json
 from tests.webhook.helpers import DATA, NOW, SECRET, STORY
 from webhook import create_app
 from webhook.config import ConfigError, config_from_env
@@ -268,6 +269,12 @@ def test_the_page_shows_the_rule_and_the_first_and_last_stays(
             "whole number",
         ),
         (
+            {"first_night": "2026-01-05", "unit": "days", "until": "2040-01-01"},
+            [],
+            "series",
+            "more than the 3000",
+        ),
+        (
             {"first_night": "2026-01-05", "times": "3", "every": "53"},
             ["MO", "TU"],
             "every",
@@ -318,6 +325,32 @@ def test_a_bad_file_is_named_at_its_field(
         assert line.replace("'", "&#39;") in shown, shown
     # The other side's text is kept as it was typed.
     assert "Hotel Alpenblick" in response.text
+
+
+def test_without_confirmed_stays_the_mail_s_markup_is_read(
+    client: FlaskClient,
+) -> None:
+    mail = STORY / "confirmation.eml"
+    response = post(client, {**STORY_SERIES, "mail_file": upload(mail)})
+    refused = _refusal(lambda: read_stays(mail.read_bytes()))
+    if refused is None:
+        assert response.status_code == 200, response.text
+        assert verdict(response) == "NOT BOOKED: 1 of 20 requested stays."
+    else:
+        # The library does not read this mail's markup: the page says so, with
+        # the library's words, at the confirmed field.
+        assert response.status_code == 422
+        shown = field_errors(response, "confirmed").replace("&#39;", "'")
+        assert "could not be read from the mail" in shown
+        assert refused.problems[0].message.split(":")[0] in shown
+
+
+def _refusal(read: Callable[[], object]) -> InputError | None:
+    try:
+        read()
+    except InputError as error:
+        return error
+    return None
 
 
 def test_empty_sides_are_named(client: FlaskClient) -> None:

@@ -12,7 +12,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from confirmcheck import MAX_OCCURRENCES, InputError, Problem, Series, Stay
+from confirmcheck import InputError, Problem, Series, Stay
+
+from ..api import MAX_STAYS
 
 __all__ = ["FIELDS", "WEEKDAYS", "BuiltSeries", "build_series", "is_used"]
 
@@ -92,7 +94,7 @@ def build_series(fields: Mapping[str, str], days: Sequence[str]) -> BuiltSeries:
         field_problem("unit", "must be weeks or days")
     nights = _nights(unit, days, first_night, field_problem)
     until = _date(fields, "until", field_problem)
-    times = _count(fields, "times", field_problem, default=None, high=MAX_OCCURRENCES)
+    times = _count(fields, "times", field_problem, default=None, high=MAX_STAYS)
     if until is not None and times is not None:
         field_problem("until", "give an end date or a number of stays, not both")
     elif until is None and times is None and not {"until", "times"} & _named(problems):
@@ -114,7 +116,8 @@ def build_series(fields: Mapping[str, str], days: Sequence[str]) -> BuiltSeries:
             room_type=room_type,
             guests=guests,
         )
-        series = Series(first, rrule)
+        # The API's bound on one side's stays, checked as the rule expands.
+        series = Series(first, rrule, max_occurrences=MAX_STAYS)
     except InputError as error:
         raise error.under(("series",)) from None
     return BuiltSeries(series, rrule)

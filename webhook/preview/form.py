@@ -21,6 +21,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from confirmcheck import (
     SUPPORTED_LOCALES,
     InputError,
+    Problem,
     Series,
     Stay,
     pick_locale,
@@ -73,7 +74,9 @@ class FormResult:
         for problem in error.problems:
             path = problem.path
             if path[:1] == ("series",):
-                key = str(path[1]) if len(path) > 1 else "series"
+                # A builder field, else the series as a whole (its rule).
+                named = str(path[1]) if len(path) > 1 else "series"
+                key = named if named in (*FIELDS, "days") else "series"
             else:
                 key = str(path[0]) if path else "form"
             self.errors.setdefault(key, []).append(str(problem))
@@ -166,15 +169,20 @@ def read_form(
     if confirmed_upload is not None:
         values["confirmed_text"] = _text(confirmed_upload)
     confirmed_data: bytes | str = confirmed_upload or values["confirmed_text"]
-    confirmed = None
-    if not confirmed_data.strip():
-        result.errors.setdefault("confirmed", []).append(
-            "confirmed: is empty: paste or upload what the hotel confirmed"
-        )
-    else:
-        confirmed = result.run(lambda: _side(confirmed_data, "confirmed", timezone))
-
     mail = result.run(lambda: _mail(files, values))
+    confirmed = None
+    if confirmed_data.strip():
+        confirmed = result.run(lambda: _side(confirmed_data, "confirmed", timezone))
+    elif mail is not None:
+        # The mail's own markup (schema.org) says what it confirms, when the
+        # library reads that format.
+        confirmed = result.run(lambda: _confirmed_in_mail(mail, timezone))
+    elif "mail" not in result.errors:
+        result.errors.setdefault("confirmed", []).append(
+            "confirmed: is empty: paste or upload what the hotel confirmed, or "
+            "upload the confirmation mail below"
+        )
+
     locale = result.run(lambda: _locale(values["locale"], mail, default_locale))
     if result.errors or requested is None or confirmed is None or locale is None:
         return result
@@ -182,6 +190,24 @@ def read_form(
     hotel = confirmed[1] or requested[1]
     result.inputs = Inputs(requested[0], confirmed[0], locale, hotel, mail)
     return result
+
+
+def _confirmed_in_mail(
+    mail: bytes, timezone: str | None
+) -> tuple[list[Stay], str | None]:
+    try:
+        return _side(mail, "mail", timezone)
+    except InputError as error:
+        raise InputError(
+            [
+                Problem(
+                    ("confirmed",),
+                    f"is empty, and the confirmed stays could not be read from "
+                    f"the mail: {problem}",
+                )
+                for problem in error.problems
+            ]
+        ) from None
 
 
 def _mail(files: MultiDict[str, FileStorage], values: dict[str, str]) -> bytes | None:
