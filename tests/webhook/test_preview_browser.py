@@ -120,6 +120,14 @@ def fill_story_series(page: Page) -> None:
 
 
 def test_the_story_s_missing_week_in_german(page: Page, url: str) -> None:
+    # A policy violation (a blocked style, frame or form) is a console error.
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if message.type == "error" else None
+        ),
+    )
     page.goto(url)
     fill_story_series(page)
     page.get_by_label("Paste the confirmed stays").fill(
@@ -153,6 +161,7 @@ def test_the_story_s_missing_week_in_german(page: Page, url: str) -> None:
     # What was typed is still there to change.
     expect(page.get_by_label("First arrival (first night)")).to_have_value("2026-01-05")
     screenshot(page, "story-1440")
+    assert errors == []
 
     page.set_viewport_size({"width": 360, "height": 800})
     width = page.evaluate("document.documentElement.scrollWidth")
