@@ -100,8 +100,14 @@ def _upload(files: MultiDict[str, FileStorage], name: str) -> bytes | None:
 def _side(
     data: bytes | str, side: str, timezone: str | None
 ) -> tuple[list[Stay], str | None]:
+    # As the API reads a side (webhook.api): MAX_STAYS is checked while the
+    # series are expanded, before they are built.
     stays_file = read_stays(
-        data, timezone=timezone, max_entries=MAX_ENTRIES, path=(side,)
+        data,
+        timezone=timezone,
+        max_entries=MAX_ENTRIES,
+        max_stays=MAX_STAYS,
+        path=(side,),
     )
     stays: list[Stay] = []
     for item in stays_file.stays:
