@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -24,8 +25,14 @@ from flask.testing import FlaskClient
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.test import TestResponse
 
-from confirmcheck import InputError, read_stays, report_from_json
-from tests.webhook.helpers import DATA, NOW, SECRET, STORY
+from confirmcheck import (
+    InputError,
+    compare,
+    read_stays,
+    report_from_json,
+    summarize,
+)
+from tests.webhook.helpers import DATA, NOW, ROOT, SECRET, STORY
 from webhook import create_app
 from webhook.config import ConfigError, config_from_env
 from webhook.preview.builder import build_series
@@ -351,6 +358,27 @@ def _refusal(read: Callable[[], object]) -> InputError | None:
     except InputError as error:
         return error
     return None
+
+
+@pytest.mark.parametrize("how", ["uploaded", "mail only"])
+def test_an_alpinebits_request_against_its_confirmation_mail(
+    client: FlaskClient, how: str
+) -> None:
+    """OTA/AlpineBits XML on the requested side, the mail's markup confirmed:
+    the page says what the library says."""
+    folder = ROOT / "examples" / "alpinebits"
+    form: dict[str, Any] = {"requested_file": upload(folder / "request.xml")}
+    if how == "uploaded":
+        form["confirmed_file"] = upload(folder / "confirmation.eml")
+    else:
+        form["mail_file"] = upload(folder / "confirmation.eml")
+    response = post(client, form)
+    assert response.status_code == 200, response.text
+    expected = compare(
+        read_stays((folder / "request.xml").read_bytes()),
+        read_stays((folder / "confirmation.eml").read_bytes()),
+    )
+    assert verdict(response) == html.escape(summarize(expected).verdict, quote=True)
 
 
 def test_empty_sides_are_named(client: FlaskClient) -> None:

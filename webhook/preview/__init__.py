@@ -20,11 +20,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from confirmcheck import (
     SUPPORTED_LOCALES,
+    InputError,
     MailError,
     Report,
     Stay,
     attach_summary,
-    diff,
+    compare,
     render_html,
     render_text,
     report_to_ics,
@@ -206,11 +207,24 @@ def check() -> Response:
     result = _read()
     if result.inputs is None:
         return _page(result, status=422)
-    return _page(result, outcome=_outcome(result.inputs))
+    try:
+        outcome = _outcome(result.inputs)
+    except InputError as error:  # the sides cannot be compared
+        result.add(error)
+        return _page(result, status=422)
+    return _page(result, outcome=outcome)
+
+
+def _compare(inputs: Inputs) -> Report:
+    """The report, as the API makes it (flexible requests, cancellations)."""
+    try:
+        return compare(inputs.requested, inputs.confirmed)
+    except InputError as error:  # a request given as the confirmation
+        raise error.under(("confirmed",)) from None
 
 
 def _outcome(inputs: Inputs) -> dict[str, object]:
-    report = diff(inputs.requested, inputs.confirmed)
+    report = _compare(inputs)
     summary = summarize(report, locale=inputs.locale)
     return {
         "complete": report.complete,
@@ -243,7 +257,11 @@ def download(what: str) -> Response:
     inputs = result.inputs
     if inputs is None:
         return _page(result, status=422)
-    report = diff(inputs.requested, inputs.confirmed)
+    try:
+        report = _compare(inputs)
+    except InputError as error:  # the sides cannot be compared
+        result.add(error)
+        return _page(result, status=422)
     if what == "mail" and inputs.mail is None:
         result.errors["mail"] = ["mail: upload the confirmation mail to change it"]
         return _page(result, status=422, outcome=_outcome(inputs))

@@ -23,7 +23,7 @@ from confirmcheck import (
     InputError,
     Problem,
     Series,
-    Stay,
+    StaysFile,
     pick_locale,
     read_stays,
     resolve_locale,
@@ -51,8 +51,8 @@ _TEXT_FIELDS = (
 class Inputs:
     """Both sides' stays, the guest's locale, and the mail when one was given."""
 
-    requested: list[Stay]
-    confirmed: list[Stay]
+    requested: StaysFile
+    confirmed: StaysFile
     locale: str
     hotel: str | None
     mail: bytes | None
@@ -97,11 +97,9 @@ def _upload(files: MultiDict[str, FileStorage], name: str) -> bytes | None:
     return data
 
 
-def _side(
-    data: bytes | str, side: str, timezone: str | None
-) -> tuple[list[Stay], str | None]:
-    # As the API reads a side (webhook.api): MAX_STAYS is checked while the
-    # series are expanded, before they are built.
+def _side(data: bytes | str, side: str, timezone: str | None) -> StaysFile:
+    """One side as the API reads it (webhook.api): any format read_stays knows;
+    MAX_STAYS checked while the series are expanded, before they are built."""
     stays_file = read_stays(
         data,
         timezone=timezone,
@@ -109,15 +107,15 @@ def _side(
         max_stays=MAX_STAYS,
         path=(side,),
     )
-    stays: list[Stay] = []
+    count = len(stays_file.flexible)
     for item in stays_file.stays:
-        stays.extend(item.stays if isinstance(item, Series) else (item,))
-        if len(stays) > MAX_STAYS:
+        count += len(item.stays) if isinstance(item, Series) else 1
+        if count > MAX_STAYS:
             raise InputError(
                 f"has more than {MAX_STAYS} stays once its series are expanded",
                 path=(side,),
             )
-    return stays, stays_file.hotel
+    return stays_file
 
 
 def _timezone(text: str) -> str | None:
@@ -149,7 +147,7 @@ def read_form(
     result = FormResult(values, form.getlist("days"))
     timezone = result.run(lambda: _timezone(values["timezone"]))
 
-    requested: tuple[list[Stay], str | None] | None = None
+    requested: StaysFile | None = None
     requested_upload = _upload(files, "requested_file")
     if requested_upload is not None:
         values["requested_text"] = _text(requested_upload)
@@ -162,7 +160,7 @@ def read_form(
                 "builder, not both"
             )
         elif built is not None:
-            requested = (list(built.series.stays), None)
+            requested = StaysFile([built.series])
     elif not requested_data.strip():
         result.errors.setdefault("requested", []).append(
             "requested: is empty: paste or upload the guest's request, or use the "
@@ -193,14 +191,12 @@ def read_form(
     if result.errors or requested is None or confirmed is None or locale is None:
         return result
     # The hotel names the calendar's events; the confirming side knows it best.
-    hotel = confirmed[1] or requested[1]
-    result.inputs = Inputs(requested[0], confirmed[0], locale, hotel, mail)
+    hotel = confirmed.hotel or requested.hotel
+    result.inputs = Inputs(requested, confirmed, locale, hotel, mail)
     return result
 
 
-def _confirmed_in_mail(
-    mail: bytes, timezone: str | None
-) -> tuple[list[Stay], str | None]:
+def _confirmed_in_mail(mail: bytes, timezone: str | None) -> StaysFile:
     try:
         return _side(mail, "mail", timezone)
     except InputError as error:
