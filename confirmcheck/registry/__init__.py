@@ -1,0 +1,203 @@
+"""The request registry: what guests asked for, kept until their confirmation passes.
+
+A booking engine stores the guest's request when he asks (``PUT /v1/requests/{ref}``
+or ``confirmcheck requests put REF FILE``), long before any confirmation exists;
+the relay finds it by the reservation's reference when the confirmation mail goes
+out. The registry is the edge's state, never the core's: the readers, the diff and
+the renderers import nothing from here.
+
+Each entry holds the requested stays document exactly as it was given (any format
+:func:`stays_of` reads), optionally the confirmed stays document, the last
+requested night (for retention) and when it was stored. Two stores implement the
+same :class:`Registry`, chosen by URL (:func:`open_registry`):
+
+* ``sqlite:///var/lib/confirmcheck/requests.db`` (``sqlite:requests.db`` for a
+  relative path): one file, WAL mode, for one machine;
+* ``postgresql://user@host/db`` (any libpq connection URI): psycopg 3 with a
+  connection pool, for several relays or webhook replicas sharing one registry
+  (``pip install "confirmcheck[postgres]"``).
+
+Retention: :func:`retention_cutoff` gives the first last-night that is kept; an
+entry whose last requested night is before it is removed by
+:meth:`Registry.purge`. Nothing here logs, and no error message quotes a document:
+they hold guests' data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Final, Protocol
+
+from confirmcheck.errors import ConfirmcheckError, InputError, Path
+from confirmcheck.stay import Series, Stay, expand
+
+__all__ = [
+    "DEFAULT_RETENTION_DAYS",
+    "ENV_REGISTRY",
+    "MAX_DOCUMENT_BYTES",
+    "Entry",
+    "Listed",
+    "Registry",
+    "RegistryError",
+    "check_ref",
+    "make_entry",
+    "open_registry",
+    "retention_cutoff",
+    "stays_of",
+]
+
+#: The environment variable that names the registry's URL at the edges.
+ENV_REGISTRY: Final = "CONFIRMCHECK_REGISTRY"
+#: Requests are kept this many days after their last requested night.
+DEFAULT_RETENTION_DAYS: Final = 30
+#: A stored document (requested or confirmed) may have at most this many bytes.
+MAX_DOCUMENT_BYTES: Final = 4 * 1024 * 1024
+#: A reference: 1 to 128 visible ASCII characters (no blanks, no control codes).
+_REF = re.compile(r"[\x21-\x7e]{1,128}")
+
+
+class RegistryError(ConfirmcheckError):
+    """The registry cannot be opened or reached; the message names the store,
+    never a stored document."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One reservation's request as stored: the documents exactly as given."""
+
+    ref: str
+    requested: bytes = field(repr=False)
+    last_night: dt.date
+    stored_at: dt.datetime
+    confirmed: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A stored reference and its last requested night, as listings show them."""
+
+    ref: str
+    last_night: dt.date
+
+
+class Registry(Protocol):
+    """Where requests are kept, keyed by reservation reference.
+
+    Every method is safe to call from several threads; ``put`` of the same
+    reference from several processes keeps one of the documents whole.
+    """
+
+    def put(self, entry: Entry) -> None:
+        """Store ``entry``, replacing whatever was stored under its reference."""
+
+    def get(self, ref: str) -> Entry | None:
+        """The entry stored under ``ref``, or None."""
+
+    def delete(self, ref: str) -> bool:
+        """Remove the entry of ``ref``; whether there was one."""
+
+    def last_night_before(self, day: dt.date) -> list[Listed]:
+        """The entries whose last requested night is before ``day``, oldest first."""
+
+    def purge(self, day: dt.date) -> int:
+        """Remove the entries whose last requested night is before ``day``; how many."""
+
+    def close(self) -> None:
+        """Let go of files and connections."""
+
+
+def retention_cutoff(today: dt.date, days: int = DEFAULT_RETENTION_DAYS) -> dt.date:
+    """The earliest last night that is still kept on ``today`` after ``days``.
+
+    >>> retention_cutoff(dt.date(2026, 6, 30), 30)
+    datetime.date(2026, 5, 31)
+    """
+    if days < 0:
+        raise ValueError(f"days must be 0 or more, not {days}")
+    return today - dt.timedelta(days=days)
+
+
+def check_ref(ref: str, *, path: Path = ("ref",)) -> str:
+    """``ref`` if it can be a reservation reference, else an :class:`InputError`."""
+    if not _REF.fullmatch(ref):
+        raise InputError(
+            "must be 1 to 128 visible ASCII characters (letters, digits, "
+            "punctuation; no blanks)",
+            path=path,
+        )
+    return ref
+
+
+def stays_of(document: bytes, *, path: Path = ()) -> list[Stay | Series]:
+    """The stays of a stored document: a stays JSON file or an iCalendar file,
+    recognised by content. Errors are :class:`InputError` naming ``path``."""
+    # Until one reader recognises every format, this is the registry's only
+    # decision on formats: the same two that `confirmcheck check` reads.
+    from confirmcheck.calendar import looks_like_calendar, read_calendar
+    from confirmcheck.loading import load_stays
+
+    if len(document) > MAX_DOCUMENT_BYTES:
+        raise InputError(
+            f"has {len(document)} bytes; at most {MAX_DOCUMENT_BYTES} are stored",
+            path=path,
+        )
+    if looks_like_calendar(document):
+        return list(read_calendar(document, path=path))
+    return list(load_stays(document, path=path).stays)
+
+
+def make_entry(
+    ref: str,
+    requested: bytes,
+    *,
+    stored_at: dt.datetime,
+    confirmed: bytes | None = None,
+) -> Entry:
+    """An entry for ``ref`` after reading its documents: a document that does not
+    read as stays, or a request without a night, is refused here, not later when
+    its confirmation passes."""
+    check_ref(ref)
+    stays = expand(stays_of(requested, path=("requested",)))
+    if not stays:
+        raise InputError("holds no stay", path=("requested",))
+    if confirmed is not None:
+        stays_of(confirmed, path=("confirmed",))
+    last_night = max(stay.check_out for stay in stays) - dt.timedelta(days=1)
+    return Entry(
+        ref=ref,
+        requested=requested,
+        confirmed=confirmed,
+        last_night=last_night,
+        stored_at=stored_at,
+    )
+
+
+def open_registry(url: str) -> Registry:
+    """The registry at ``url``: ``sqlite:///path``, ``sqlite:path`` or
+    ``postgresql://...``. Opening creates the store or migrates it to the
+    current schema; nothing else is read or written yet."""
+    if url.startswith("sqlite:"):
+        from confirmcheck.registry.sqlite import SQLiteRegistry
+
+        path = url.removeprefix("sqlite:")
+        if path.startswith("//"):
+            path = path[2:]
+        if not path or path.endswith("/"):
+            raise RegistryError(
+                f"{_redact(url)}: give a file, as sqlite:///var/lib/requests.db"
+            )
+        return SQLiteRegistry(path)
+    if url.startswith(("postgresql://", "postgres://")):
+        from confirmcheck.registry.postgres import PostgresRegistry
+
+        return PostgresRegistry(url)
+    raise RegistryError(
+        f"{_redact(url)}: a registry URL starts with sqlite: or postgresql://"
+    )
+
+
+def _redact(url: str) -> str:
+    """The URL without a password, for messages."""
+    return re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url)
