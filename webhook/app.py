@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 
 from flask import Flask
 
-from webhook import api, meta
+from webhook import api, meta, registry
 from webhook.config import ENV_PREFIX, Config, config_from_env, unknown_variables
 from webhook.logs import LogWriter, install_request_log, write_stderr
 from webhook.openapi import openapi_document
@@ -91,4 +91,6 @@ def build_app(config: Config, *, log: LogWriter = write_stderr) -> Flask:
     install_request_log(app, log, config.now)
     app.register_blueprint(meta.bp)
     app.register_blueprint(api.bp)
+    if config.registry_url is not None:
+        registry.register(app, config.registry_url)
     return app

@@ -51,6 +51,8 @@ SETTINGS: Mapping[str, str] = {
     "SUBJECT_PREFIX": "prefix /v1/attach puts before the mail's subject",
     "ALLOW_DKIM": "whether /v1/attach changes mails with a DKIM-Signature",
     "BEARER_TOKEN": "static bearer token accepted instead of a signature",
+    "REGISTRY": "request registry URL (sqlite:///... or postgresql://...); "
+    "enables /v1/requests/{ref}",
     "BIND": "address the command listens on",
     "WORKERS": "number of gunicorn worker processes",
     "TIMEOUT_SECONDS": "seconds before gunicorn restarts a silent worker",
@@ -82,6 +84,7 @@ class Config:
     subject_prefix: str | None = None
     allow_dkim: bool = False
     bearer_token: str | None = field(default=None, repr=False)
+    registry_url: str | None = field(default=None, repr=False)
     now: Callable[[], float] = field(default=time.time, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -194,12 +197,13 @@ def config_from_env(
     read("SUBJECT_PREFIX", _subject_prefix)
     read("ALLOW_DKIM", _boolean)
     read("BEARER_TOKEN", _token)
+    read("REGISTRY", _registry_url)
     if problems:
         raise ConfigError("; ".join(problems))
     return Config(
         keys=keys,
         now=now,
-        **values,  # type: ignore[arg-type]
+        **{"registry_url" if k == "registry" else k: v for k, v in values.items()},  # type: ignore[arg-type]
     )
 
 
@@ -231,3 +235,10 @@ def _token(text: str) -> str:
             f"must be {MIN_TOKEN_CHARS} or more ASCII characters without blanks"
         )
     return token
+
+
+def _registry_url(text: str) -> str:
+    url = text.strip()
+    if not url.startswith(("sqlite:", "postgresql://", "postgres://")):
+        raise ConfigError("must start with sqlite: or postgresql://")
+    return url
