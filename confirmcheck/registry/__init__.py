@@ -135,8 +135,8 @@ def stays_of(document: bytes, *, path: Path = ()) -> list[Stay | Series]:
     recognised by content. Errors are :class:`InputError` naming ``path``."""
     # Until one reader recognises every format, this is the registry's only
     # decision on formats: the same two that `confirmcheck check` reads.
-    from confirmcheck.calendar import looks_like_calendar, read_calendar
-    from confirmcheck.loading import load_stays
+    from confirmcheck.readers.ics import looks_like_calendar, read_calendar
+    from confirmcheck.readers.json import load_stays
 
     if len(document) > MAX_DOCUMENT_BYTES:
         raise InputError(
