@@ -32,6 +32,31 @@ def test_the_library_imports_nothing_of_the_web(path: Path) -> None:
     assert found & FORBIDDEN == set()
 
 
+# The edge's state and its mail server: the pure core (readers, diff, report,
+# rendering, mail) imports nothing of them, nor what they are built on.
+EDGE = {"registry", "relay", "_cli_relay", "_cli_requests", "cli", "cli.py"}
+EDGE_LIBRARIES = {"sqlite3", "psycopg", "psycopg_pool", "aiosmtpd", "aiosmtplib",
+                  "smtplib", "asyncio"}  # fmt: skip
+CORE = [
+    path
+    for path in LIBRARY
+    if path.relative_to(ROOT / "confirmcheck").parts[0] not in EDGE
+    and path.stem not in EDGE
+]
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_core_imports_neither_the_registry_nor_the_relay(path: Path) -> None:
+    names = imported_modules(path)
+    edge = [
+        name
+        for name in names
+        if name.startswith(("confirmcheck.registry", "confirmcheck.relay"))
+        or name.split(".")[0] in EDGE_LIBRARIES
+    ]
+    assert edge == []
+
+
 @pytest.mark.parametrize("path", WEBHOOK, ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_webhook_uses_only_the_public_api(path: Path) -> None:
     private = [
