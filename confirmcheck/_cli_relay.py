@@ -156,7 +156,7 @@ def _hash_password(name: str, stdin: BinaryIO, stdout: TextIO) -> int:
 
     if ":" in name or not name.strip():
         raise UsageError("--hash-password: a user name without ':'")
-    if sys.stdin.isatty():
+    if sys.stdin is not None and sys.stdin.isatty():
         password = getpass.getpass(f"password for {name}: ")
     else:
         password = stdin.readline().decode("utf-8").rstrip("\r\n")

@@ -150,12 +150,6 @@ class Relay:
             if line.get("event") == "exited":
                 raise AssertionError("the relay exited: " + "".join(self.errors))
 
-    def mail_lines(self) -> list[dict[str, Any]]:
-        """The mail log lines written so far (waits for none)."""
-        while not self.lines.empty():
-            self.seen.append(self.lines.get_nowait())
-        return [line for line in self.seen if line.get("event") == "mail"]
-
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=WAIT_SECONDS)

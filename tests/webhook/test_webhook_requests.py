@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from werkzeug.test import TestResponse
 
 from tests.webhook.helpers import STORY, DocumentedClient, sign_headers
 
@@ -18,7 +19,9 @@ def client(client_for: Make, tmp_path: Path) -> DocumentedClient:
     return client_for(REGISTRY=f"sqlite://{tmp_path / 'requests.db'}")
 
 
-def signed(client: DocumentedClient, method: str, path: str, body: object = None):  # type: ignore[no-untyped-def]
+def signed(
+    client: DocumentedClient, method: str, path: str, body: object = None
+) -> TestResponse:
     data = b"" if body is None else json.dumps(body).encode()
     headers = sign_headers(data)
     if body is None:
