@@ -16,13 +16,7 @@ from typing import TYPE_CHECKING, Any
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
-from confirmcheck.readers.json import (
-    StaysFile,
-    load_stays,
-    parse_json,
-    parse_stays,
-    stays_from_json,
-)
+from confirmcheck.readers import StaysFile, load_stays, read_stays, stays_schema
 from confirmcheck.render import (
     Section,
     Summary,
@@ -113,9 +107,8 @@ __all__ = [
     "insert_summary",
     "load_stays",
     "looks_like_calendar",
-    "parse_json",
-    "parse_stays",
     "read_calendar",
+    "read_stays",
     "render_html",
     "render_text",
     "report_from_dict",
@@ -125,6 +118,6 @@ __all__ = [
     "report_to_ics",
     "report_to_json",
     "resolve_locale",
-    "stays_from_json",
+    "stays_schema",
     "summarize",
 ]

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
-from typing import Final, Protocol
+from typing import Final
 
-from confirmcheck.errors import ConfirmcheckError, InputError, Path
+from confirmcheck.errors import InputError, Path
+from confirmcheck.registry.store import Entry, Listed, Registry, RegistryError, redact
 from confirmcheck.stay import Series, Stay, expand
 
 __all__ = [
@@ -58,56 +58,6 @@ MAX_DOCUMENT_BYTES: Final = 4 * 1024 * 1024
 _REF = re.compile(r"[\x21-\x7e]{1,128}")
 
 
-class RegistryError(ConfirmcheckError):
-    """The registry cannot be opened or reached; the message names the store,
-    never a stored document."""
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One reservation's request as stored: the documents exactly as given."""
-
-    ref: str
-    requested: bytes = field(repr=False)
-    last_night: dt.date
-    stored_at: dt.datetime
-    confirmed: bytes | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Listed:
-    """A stored reference and its last requested night, as listings show them."""
-
-    ref: str
-    last_night: dt.date
-
-
-class Registry(Protocol):
-    """Where requests are kept, keyed by reservation reference.
-
-    Every method is safe to call from several threads; ``put`` of the same
-    reference from several processes keeps one of the documents whole.
-    """
-
-    def put(self, entry: Entry) -> None:
-        """Store ``entry``, replacing whatever was stored under its reference."""
-
-    def get(self, ref: str) -> Entry | None:
-        """The entry stored under ``ref``, or None."""
-
-    def delete(self, ref: str) -> bool:
-        """Remove the entry of ``ref``; whether there was one."""
-
-    def last_night_before(self, day: dt.date) -> list[Listed]:
-        """The entries whose last requested night is before ``day``, oldest first."""
-
-    def purge(self, day: dt.date) -> int:
-        """Remove the entries whose last requested night is before ``day``; how many."""
-
-    def close(self) -> None:
-        """Let go of files and connections."""
-
-
 def retention_cutoff(today: dt.date, days: int = DEFAULT_RETENTION_DAYS) -> dt.date:
     """The earliest last night that is still kept on ``today`` after ``days``.
 
@@ -131,21 +81,16 @@ def check_ref(ref: str, *, path: Path = ("ref",)) -> str:
 
 
 def stays_of(document: bytes, *, path: Path = ()) -> list[Stay | Series]:
-    """The stays of a stored document: a stays JSON file or an iCalendar file,
-    recognised by content. Errors are :class:`InputError` naming ``path``."""
-    # Until one reader recognises every format, this is the registry's only
-    # decision on formats: the same two that `confirmcheck check` reads.
-    from confirmcheck.readers.ics import looks_like_calendar, read_calendar
-    from confirmcheck.readers.json import load_stays
+    """The stays of a stored document, in any format :func:`~confirmcheck.read_stays`
+    recognises. Errors are :class:`InputError` naming ``path``."""
+    from confirmcheck.readers import read_stays
 
     if len(document) > MAX_DOCUMENT_BYTES:
         raise InputError(
             f"has {len(document)} bytes; at most {MAX_DOCUMENT_BYTES} are stored",
             path=path,
         )
-    if looks_like_calendar(document):
-        return list(read_calendar(document, path=path))
-    return list(load_stays(document, path=path).stays)
+    return list(read_stays(document, path=path).stays)
 
 
 def make_entry(
@@ -186,7 +131,7 @@ def open_registry(url: str) -> Registry:
             path = path[2:]
         if not path or path.endswith("/"):
             raise RegistryError(
-                f"{_redact(url)}: give a file, as sqlite:///var/lib/requests.db"
+                f"{redact(url)}: give a file, as sqlite:///var/lib/requests.db"
             )
         return SQLiteRegistry(path)
     if url.startswith(("postgresql://", "postgres://")):
@@ -194,10 +139,5 @@ def open_registry(url: str) -> Registry:
 
         return PostgresRegistry(url)
     raise RegistryError(
-        f"{_redact(url)}: a registry URL starts with sqlite: or postgresql://"
+        f"{redact(url)}: a registry URL starts with sqlite: or postgresql://"
     )
-
-
-def _redact(url: str) -> str:
-    """The URL without a password, for messages."""
-    return re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url)

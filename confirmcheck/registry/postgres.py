@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
-from confirmcheck.registry import Entry, Listed, RegistryError, _redact
+from confirmcheck.registry.store import Entry, Listed, RegistryError, redact
 
 if TYPE_CHECKING:
     import psycopg
@@ -81,7 +81,7 @@ class PostgresRegistry:
     @property
     def label(self) -> str:
         """The URL without its password, for messages."""
-        return _redact(self.url)
+        return redact(self.url)
 
     def _get_pool(self) -> ConnectionPool[Any]:
         from psycopg_pool import ConnectionPool

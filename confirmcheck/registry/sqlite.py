@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from typing import Final
 
-from confirmcheck.registry import Entry, Listed, RegistryError
+from confirmcheck.registry.store import Entry, Listed, RegistryError
 
 __all__ = ["BUSY_TIMEOUT_SECONDS", "MIGRATIONS", "SQLiteRegistry"]
 

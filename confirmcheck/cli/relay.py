@@ -4,15 +4,12 @@ transit (``pip install "confirmcheck[relay]"``; docs/relay.md)."""
 from __future__ import annotations
 
 import argparse
-import asyncio
-import datetime as dt
-import getpass
 import ipaddress
-import re
-import signal
-import ssl
 import sys
 from typing import Any, BinaryIO, TextIO
+
+# asyncio, ssl and the relay itself are imported when the relay runs: the
+# command line starts without them for every other command.
 
 __all__ = ["add_parser", "run"]
 
@@ -28,7 +25,7 @@ X-Confirmcheck: skipped; reason=... . Only authenticated users (AUTH over TLS,
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Register ``relay`` with the subcommands of the ``confirmcheck`` parser."""
-    from confirmcheck._cli_requests import add_registry_option
+    from confirmcheck.cli.requests import add_registry_option
     from confirmcheck.registry import DEFAULT_RETENTION_DAYS
 
     command = subparsers.add_parser(
@@ -112,7 +109,7 @@ def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
 
 
 def _read_text(name: str, option: str) -> str:
-    from confirmcheck.cli import UsageError
+    from confirmcheck.cli.common import UsageError
 
     try:
         with open(name, encoding="utf-8") as handle:
@@ -123,7 +120,11 @@ def _read_text(name: str, option: str) -> str:
 
 def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
     """Carry out ``confirmcheck relay``: serve until SIGINT or SIGTERM."""
-    from confirmcheck.cli import UsageError
+    import asyncio
+    import datetime as dt
+    import signal
+
+    from confirmcheck.cli.common import UsageError
 
     if options.hash_password is not None:
         return _hash_password(options.hash_password, stdin, stdout)
@@ -151,7 +152,9 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
 
 
 def _hash_password(name: str, stdin: BinaryIO, stdout: TextIO) -> int:
-    from confirmcheck.cli import UsageError
+    import getpass
+
+    from confirmcheck.cli.common import UsageError
     from confirmcheck.relay.users import hash_password
 
     if ":" in name or not name.strip():
@@ -167,8 +170,11 @@ def _hash_password(name: str, stdin: BinaryIO, stdout: TextIO) -> int:
 
 
 def _config(options: argparse.Namespace) -> Any:
-    from confirmcheck._cli_requests import registry_from
-    from confirmcheck.cli import UsageError
+    import re
+    import ssl
+
+    from confirmcheck.cli.common import UsageError
+    from confirmcheck.cli.requests import registry_from
     from confirmcheck.errors import InputError
     from confirmcheck.i18n import resolve_locale
 

@@ -100,7 +100,7 @@ def _days(text: str) -> int:
 
 def registry_from(options: argparse.Namespace) -> Registry:
     """The registry named by --registry or the environment (this is the edge)."""
-    from confirmcheck.cli import UsageError
+    from confirmcheck.cli.common import UsageError
 
     url = options.registry or os.environ.get(ENV_REGISTRY)
     if not url:
@@ -112,7 +112,7 @@ def registry_from(options: argparse.Namespace) -> Registry:
 
 
 def _read(name: str, stdin: BinaryIO) -> bytes:
-    from confirmcheck.cli import UsageError
+    from confirmcheck.cli.common import UsageError
     from confirmcheck.registry import MAX_DOCUMENT_BYTES
 
     if name == "-":
@@ -126,7 +126,7 @@ def _read(name: str, stdin: BinaryIO) -> bytes:
 
 def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
     """Carry out ``confirmcheck requests ACTION``; returns the exit status."""
-    from confirmcheck.cli import EXIT_COMPLETE, UsageError, write_bytes
+    from confirmcheck.cli.common import EXIT_COMPLETE, UsageError, write_bytes
     from confirmcheck.errors import InputError
 
     # The edge reads the clock; the registry and the library never do.
