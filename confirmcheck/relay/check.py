@@ -16,7 +16,8 @@ import email.policy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.header import decode_header, make_header
+from email.message import Message
 from email.parser import BytesParser
 from enum import StrEnum
 from typing import Final
@@ -124,7 +125,9 @@ def _check(
 ) -> Outcome:
     from confirmcheck.mail import MailError, attach_summary, mail_date
 
-    mail = BytesParser(policy=email.policy.default).parsebytes(message)
+    # compat32 reads headers as plain strings: the relay looks at a few of them,
+    # and the default policy's header objects cost more than the whole diff.
+    mail = BytesParser(policy=email.policy.compat32).parsebytes(message)
     ref = find_reference(mail, settings)
     if ref is None:
         return skipped(message, Reason.NO_REFERENCE)
@@ -174,17 +177,17 @@ def skipped(message: bytes, reason: Reason) -> Skipped:
     return Skipped(header + newline + message, reason)
 
 
-def find_reference(mail: EmailMessage, settings: CheckSettings) -> str | None:
+def find_reference(mail: Message, settings: CheckSettings) -> str | None:
     """The reservation's reference: the configured header, else the first match of
     the configured pattern in the subject, else in the text of the mail."""
     if settings.ref_header is not None:
-        value = mail.get(settings.ref_header)
-        if value is not None and _usable(str(value).strip()):
-            return str(value).strip()
+        value = _header(mail, settings.ref_header).strip()
+        if _usable(value):
+            return value
     pattern = settings.ref_pattern
     if pattern is None:
         return None
-    for text in (str(mail.get("Subject", "")), _text_of(mail)):
+    for text in (_header(mail, "Subject"), _text_of(mail)):
         match = pattern.search(text)
         if match is not None:
             found = match.group(1) if pattern.groups else match.group(0)
@@ -201,7 +204,18 @@ def _usable(ref: str) -> bool:
     return True
 
 
-def _text_of(mail: EmailMessage) -> str:
+def _header(mail: Message, name: str) -> str:
+    """A header's text with RFC 2047 encoded words decoded ("" when absent)."""
+    value = mail.get(name)
+    if value is None:
+        return ""
+    try:
+        return str(make_header(decode_header(str(value))))
+    except (LookupError, ValueError, UnicodeError):
+        return str(value)
+
+
+def _text_of(mail: Message) -> str:
     """The mail's text bodies (plain and HTML) as the guest reads them, bounded."""
     pieces: list[str] = []
     size = 0
@@ -212,10 +226,13 @@ def _text_of(mail: EmailMessage) -> str:
             continue
         if part.get_content_disposition() == "attachment":
             continue
-        try:
-            text = part.get_content()
-        except (LookupError, ValueError, AssertionError):
+        data = part.get_payload(decode=True)
+        if not isinstance(data, bytes):
             continue
+        try:
+            text = data.decode(part.get_content_charset() or "utf-8", "replace")
+        except LookupError:  # a charset Python does not know
+            text = data.decode("utf-8", "replace")
         pieces.append(text[: MAX_SEARCHED_CHARS - size])
         size += len(pieces[-1])
         if size >= MAX_SEARCHED_CHARS:
@@ -223,7 +240,7 @@ def _text_of(mail: EmailMessage) -> str:
     return "\n".join(pieces)
 
 
-def _confirmed_in(mail: EmailMessage) -> list[Stay | Series] | None:
+def _confirmed_in(mail: Message) -> list[Stay | Series] | None:
     """The confirmed stays the mail carries itself: its attached calendars (not
     confirmcheck's own booking-summary.ics), or None when it carries none."""
     from confirmcheck.mail import CALENDAR_FILENAME

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+import aiosmtplib
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from confirmcheck.registry import Registry, retention_cutoff
@@ -236,8 +237,6 @@ async def deliver(
     refuses any recipient, the mail goes to none of them and the sender gets the
     refusal for the whole mail, so that its retry cannot deliver a second copy.
     """
-    import aiosmtplib
-
     client = aiosmtplib.SMTP(
         hostname=upstream.host,
         port=upstream.port,
@@ -258,28 +257,21 @@ async def deliver(
     except (aiosmtplib.SMTPException, OSError):
         return _UNREACHABLE, "unreachable"
     try:
-        if client.last_ehlo_response is None:
-            await client.ehlo()  # to learn what the upstream supports
-        options = _options_for(client, envelope.mail_options)
-        await client.mail(envelope.mail_from or "", options=options, encoding=encoding)
-        refusals: list[aiosmtplib.SMTPRecipientRefused] = []
-        for recipient in envelope.rcpt_tos:
-            try:
-                await client.rcpt(recipient, encoding=encoding)
-            except aiosmtplib.SMTPRecipientRefused as refused:
-                refusals.append(refused)
-        if refusals:
-            await client.rset()
-            return _refused(min(refusals, key=lambda r: r.code))
-        response = await client.data(message)
+        response = await _send(client, envelope, message, encoding)
     except aiosmtplib.SMTPResponseException as error:
+        client.close()
         return _refused(error)
     except (aiosmtplib.SMTPException, OSError):
+        client.close()
         return "451 4.4.2 The upstream mail server went away; try again later", (
             "unreachable"
         )
-    finally:
-        client.close()
+    # A polite QUIT once the mail is taken; its reply no longer matters.
+    with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+        await client.quit()
+    client.close()
+    if not isinstance(response, aiosmtplib.SMTPResponse):
+        return response  # a recipient was refused: nothing was sent
     first = response.message.splitlines()[0] if response.message else ""
     return f"250 2.0.0 Accepted upstream: {_printable(first)}", "accepted"
 
@@ -288,7 +280,28 @@ async def deliver(
 _EXTENSIONS: Final = {"BODY": "8bitmime", "SMTPUTF8": "smtputf8", "SIZE": "size"}
 
 
-def _options_for(client: Any, options: Sequence[str]) -> list[str]:
+async def _send(
+    client: aiosmtplib.SMTP, envelope: Envelope, message: bytes, encoding: str
+) -> aiosmtplib.SMTPResponse | tuple[str, str]:
+    """MAIL, every RCPT, then DATA; a recipient refused stops it before DATA
+    (RSET) and gives the refusal for the whole mail."""
+    if client.last_ehlo_response is None:
+        await client.ehlo()  # to learn what the upstream supports
+    options = _options_for(client, envelope.mail_options)
+    await client.mail(envelope.mail_from or "", options=options, encoding=encoding)
+    refusals: list[aiosmtplib.SMTPRecipientRefused] = []
+    for recipient in envelope.rcpt_tos:
+        try:
+            await client.rcpt(recipient, encoding=encoding)
+        except aiosmtplib.SMTPRecipientRefused as refused:
+            refusals.append(refused)
+    if refusals:
+        await client.rset()
+        return _refused(min(refusals, key=lambda r: r.code))
+    return await client.data(message)
+
+
+def _options_for(client: aiosmtplib.SMTP, options: Sequence[str]) -> list[str]:
     """The sender's MAIL options the upstream announced it supports."""
     out: list[str] = []
     for option in options:

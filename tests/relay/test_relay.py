@@ -263,3 +263,17 @@ def test_a_million_recipients_are_bounded(start_relay: StartRelay, sink: Sink) -
     client.close()
     send(relay.port, confirmation_mail(ref="OTHER"))
     assert len(sink.mails) == 1
+
+
+def test_one_refused_recipient_holds_the_mail_for_all(
+    start_relay: StartRelay, sink: Sink
+) -> None:
+    sink.recorder.refuse["gone@example.com"] = "550 5.1.1 No such user here"
+    relay = start_relay()
+    with (
+        smtplib.SMTP("127.0.0.1", relay.port, timeout=WAIT_SECONDS) as client,
+        pytest.raises(smtplib.SMTPDataError) as refused,
+    ):
+        client.sendmail(HOTEL, [GUEST, "gone@example.com"], confirmation_mail())
+    assert refused.value.smtp_code == 550
+    assert sink.mails == []  # so the sender's bounce or retry delivers no copy twice
