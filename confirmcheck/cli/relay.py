@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import sys
 from typing import Any, BinaryIO, TextIO
 
@@ -85,6 +86,14 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--retention-days", metavar="N", type=int, default=DEFAULT_RETENTION_DAYS
     )
     command.add_argument("--hostname", default="confirmcheck-relay")
+    command.add_argument(
+        "--workers",
+        metavar="N",
+        type=int,
+        default=None,
+        help="check mails in N worker processes (default: one per CPU; 0: in "
+        "the relay's own process)",
+    )
     command.add_argument(
         "--hash-password",
         metavar="NAME",
@@ -174,7 +183,7 @@ def _config(options: argparse.Namespace) -> Any:
     import ssl
 
     from confirmcheck.cli.common import UsageError
-    from confirmcheck.cli.requests import registry_from
+    from confirmcheck.cli.requests import registry_from, registry_url
     from confirmcheck.errors import InputError
     from confirmcheck.i18n import resolve_locale
 
@@ -186,6 +195,8 @@ def _config(options: argparse.Namespace) -> Any:
         raise UsageError(
             'the relay needs aiosmtpd and aiosmtplib: pip install "confirmcheck[relay]"'
         ) from None
+    if options.workers is not None and options.workers < 0:
+        raise UsageError("--workers: give 0 or more")
     if options.forward is None:
         raise UsageError("--forward HOST:PORT (the upstream) is required")
     if not options.auth_users and not options.allow:
@@ -262,4 +273,6 @@ def _config(options: argparse.Namespace) -> Any:
         idle_timeout=options.idle_timeout,
         retention_days=options.retention_days,
         hostname=options.hostname,
+        workers=options.workers if options.workers is not None else os.cpu_count() or 1,
+        registry_url=registry_url(options),
     )

@@ -25,7 +25,7 @@ from confirmcheck.registry import (
     retention_cutoff,
 )
 
-__all__ = ["add_parser", "registry_from", "run"]
+__all__ = ["add_parser", "registry_from", "registry_url", "run"]
 
 _DESCRIPTION = """\
 Keep guests' requests until their confirmations pass the relay: store one under
@@ -98,13 +98,21 @@ def _days(text: str) -> int:
     return int(text)
 
 
-def registry_from(options: argparse.Namespace) -> Registry:
-    """The registry named by --registry or the environment (this is the edge)."""
+def registry_url(options: argparse.Namespace) -> str:
+    """The registry's URL: --registry, else the environment (this is the edge)."""
     from confirmcheck.cli.common import UsageError
 
-    url = options.registry or os.environ.get(ENV_REGISTRY)
+    url: str | None = options.registry or os.environ.get(ENV_REGISTRY)
     if not url:
         raise UsageError(f"give --registry URL or set {ENV_REGISTRY}")
+    return url
+
+
+def registry_from(options: argparse.Namespace) -> Registry:
+    """The registry named by --registry or the environment."""
+    from confirmcheck.cli.common import UsageError
+
+    url = registry_url(options)
     try:
         return open_registry(url)
     except RegistryError as error:

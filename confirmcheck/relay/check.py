@@ -35,10 +35,12 @@ __all__ = [
     "Outcome",
     "Reason",
     "Skipped",
+    "Verdict",
     "check_mail",
-    "describe",
     "find_reference",
     "hold_reply",
+    "skipped",
+    "verdict",
 ]
 
 SKIPPED_HEADER: Final = "X-Confirmcheck"
@@ -102,6 +104,28 @@ class Skipped:
 
 Outcome = Checked | Skipped
 Lookup = Callable[[str], Entry | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the relay does with an outcome, small enough to pass between
+    processes: the bytes to forward, the outcome's name (complete, incomplete,
+    skipped), the skip reason, and the 550 reply that would hold an incomplete
+    confirmation."""
+
+    message: bytes
+    outcome: str
+    reason: str = ""
+    hold: str = ""
+
+
+def verdict(outcome: Outcome) -> Verdict:
+    """The :class:`Verdict` of an outcome."""
+    if isinstance(outcome, Skipped):
+        return Verdict(outcome.message, "skipped", outcome.reason.value)
+    if outcome.complete:
+        return Verdict(outcome.message, "complete")
+    return Verdict(outcome.message, "incomplete", hold=hold_reply(outcome.report))
 
 
 def check_mail(
@@ -292,10 +316,3 @@ def hold_reply(report: Report) -> str:
         + "; ".join(parts)
         + "; the confirmation is held: correct the booking and send it again"
     )
-
-
-def describe(outcome: Outcome) -> str:
-    """The outcome's name for logs and metrics: complete, incomplete or skipped."""
-    if isinstance(outcome, Skipped):
-        return "skipped"
-    return "complete" if outcome.complete else "incomplete"

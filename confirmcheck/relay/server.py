@@ -23,6 +23,7 @@ import logging
 import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -31,15 +32,16 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from confirmcheck.registry import Registry, retention_cutoff
 from confirmcheck.relay.check import (
-    Checked,
     CheckSettings,
-    Outcome,
-    Skipped,
+    Reason,
+    Verdict,
     check_mail,
-    hold_reply,
+    skipped,
+    verdict,
 )
 from confirmcheck.relay.metrics import Counts, RelayMetrics
 from confirmcheck.relay.users import verify_password
+from confirmcheck.relay.workers import check_in_worker, worker_pool
 
 __all__ = [
     "DEFAULT_MAX_RECIPIENTS",
@@ -102,6 +104,10 @@ class RelayConfig:
     idle_timeout: float = 300.0
     retention_days: int = 30
     hostname: str = "confirmcheck-relay"
+    #: Check in this many worker processes (each opens ``registry_url``); 0
+    #: checks in threads of the relay's own process.
+    workers: int = 0
+    registry_url: str | None = None
 
 
 class RelayHandler:
@@ -114,8 +120,10 @@ class RelayHandler:
         clock: Clock,
         metrics: RelayMetrics,
         log: LogWriter,
+        pool: Executor | None = None,
     ) -> None:
         self.config = config
+        self.pool = pool
         self.clock = clock
         self.metrics = metrics
         self.log = log
@@ -182,41 +190,48 @@ class RelayHandler:
         envelope.rcpt_options.extend(rcpt_options)
         return "250 OK"
 
+    async def _check(self, message: bytes) -> Verdict:
+        """The mail's verdict, from a worker process or a thread of this one; a
+        worker that dies costs a check, never the mail."""
+        settings, now = self.config.settings, self.clock()
+        if self.pool is None:
+            lookup = self.config.registry.get
+            return await asyncio.to_thread(
+                lambda: verdict(
+                    check_mail(message, settings=settings, lookup=lookup, now=now)
+                )
+            )
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(
+                self.pool, check_in_worker, message, settings, now
+            )
+        except Exception:
+            return verdict(skipped(message, Reason.INTERNAL_ERROR))
+
     async def handle_DATA(
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
         started = time.monotonic()
         message = envelope.original_content or b""
-        registry = self.config.registry
-        outcome: Outcome = await asyncio.to_thread(
-            check_mail,
-            message,
-            settings=self.config.settings,
-            lookup=registry.get,
-            now=self.clock(),
-        )
+        found = await self._check(message)
         record: dict[str, object] = {"event": "mail", "bytes": len(message)}
-        if isinstance(outcome, Skipped):
-            record.update(outcome="skipped", reason=outcome.reason.value)
-        else:
-            record["outcome"] = "complete" if outcome.complete else "incomplete"
-        if (
-            isinstance(outcome, Checked)
-            and not outcome.complete
-            and self.config.hold_incomplete
-        ):
+        record["outcome"] = found.outcome
+        if found.reason:
+            record["reason"] = found.reason
+        if found.hold and self.config.hold_incomplete:
             record["outcome"] = "held"
-            reply = hold_reply(outcome.report)
+            reply = found.hold
         else:
             reply, result = await deliver(
                 self.config.upstream,
                 envelope,
-                outcome.message,
+                found.message,
                 local_hostname=self.config.hostname,
             )
             self.metrics.upstream(result)
             record["upstream"] = result
-        self.metrics.mail(str(record["outcome"]), str(record.get("reason", "")))
+        self.metrics.mail(str(record["outcome"]), found.reason)
         record["reply"] = int(reply[:3])
         record["ms"] = round((time.monotonic() - started) * 1000, 1)
         self.log(json.dumps(record))
@@ -360,7 +375,12 @@ async def serve(
     """Run the relay until ``stop`` is set (or the task is cancelled)."""
     # aiosmtpd logs every command with its addresses at INFO: guests' data.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-    handler = RelayHandler(config, clock=clock, metrics=metrics or Counts(), log=log)
+    pool = None
+    if config.workers > 0 and config.registry_url is not None:
+        pool = worker_pool(config.registry_url, config.workers)
+    handler = RelayHandler(
+        config, clock=clock, metrics=metrics or Counts(), log=log, pool=pool
+    )
     loop = asyncio.get_running_loop()
 
     def protocol() -> SMTP:
@@ -397,3 +417,5 @@ async def serve(
     finally:
         server.close()
         await server.wait_closed()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
