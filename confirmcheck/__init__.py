@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
-from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
+from confirmcheck.i18n import SUPPORTED_LOCALES, pick_locale, resolve_locale
 from confirmcheck.readers import StaysFile, load_stays, read_stays, stays_schema
 from confirmcheck.render import (
     Section,
@@ -41,7 +41,6 @@ from confirmcheck.report import (
 from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay, expand
 
 if TYPE_CHECKING:
-    from confirmcheck.calendar import report_to_ics
     from confirmcheck.mail import MailError, attach_summary, insert_summary
     from confirmcheck.readers.ics import (
         MAX_CALENDAR_BYTES,
@@ -49,6 +48,7 @@ if TYPE_CHECKING:
         looks_like_calendar,
         read_calendar,
     )
+    from confirmcheck.render.ics import report_to_ics
 
 # Calendars and mails are loaded when first used: a command line that only
 # checks JSON starts without them (PEP 562).
@@ -57,7 +57,7 @@ _LAZY = {
     "CalendarError": "confirmcheck.readers.ics",
     "looks_like_calendar": "confirmcheck.readers.ics",
     "read_calendar": "confirmcheck.readers.ics",
-    "report_to_ics": "confirmcheck.calendar",
+    "report_to_ics": "confirmcheck.render.ics",
     "MailError": "confirmcheck.mail",
     "attach_summary": "confirmcheck.mail",
     "insert_summary": "confirmcheck.mail",
@@ -107,6 +107,7 @@ __all__ = [
     "insert_summary",
     "load_stays",
     "looks_like_calendar",
+    "pick_locale",
     "read_calendar",
     "read_stays",
     "render_html",

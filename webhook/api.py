@@ -28,7 +28,10 @@ from confirmcheck import (
     Series,
     Stay,
     diff,
+    pick_locale,
     read_stays,
+    render_html,
+    render_text,
     report_to_dict,
     resolve_locale,
     summarize,
@@ -337,7 +340,7 @@ def check() -> Response:
     """Compare the requested stays with the confirmed ones; the report and summary."""
     fields = _fields(parse_body(request.get_data()), CHECK_FIELDS, CHECK_FIELDS[:2])
     given = read_request(fields, with_mail=False)
-    locale = given.locale or config().default_locale
+    locale = pick_locale(given.locale, [config().default_locale])
     report = diff(given.requested, given.confirmed)
     summary = summarize(report, locale=locale)
     return _json(
@@ -345,22 +348,11 @@ def check() -> Response:
             "complete": report.complete,
             "locale": locale,
             "report": report_to_dict(report),
-            "text": summary.text(),
-            "html": summary.html(),
+            "text": render_text(summary),
+            "html": render_html(summary),
         },
         report,
     )
-
-
-def _mail_locale(message: bytes) -> str:
-    """The first supported language of the mail's Content-Language, else the
-    service's default (the library alone would fall back to English)."""
-    for tag in mail_languages(message):
-        try:
-            return resolve_locale(tag)
-        except InputError:
-            continue
-    return config().default_locale
 
 
 def _inside_mail(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
@@ -375,7 +367,11 @@ def attach() -> Response:
     assert given.mail is not None
     settings = config()
     report = diff(given.requested, given.confirmed)
-    locale = given.locale or _mail_locale(given.mail)
+    # The mail's own language when the request names none; the service's
+    # default after it (the library alone would fall back to English).
+    locale = pick_locale(
+        given.locale, [*mail_languages(given.mail), settings.default_locale]
+    )
     # The calendar's DTSTAMP is the mail's own Date, so that a retry gives the same
     # bytes; a mail without a usable Date is stamped with the service's clock.
     stamp = (
