@@ -95,6 +95,12 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         "the relay's own process)",
     )
     command.add_argument(
+        "--metrics-listen",
+        metavar="HOST:PORT",
+        type=_address,
+        help="serve the relay's counters for Prometheus at http://HOST:PORT/metrics",
+    )
+    command.add_argument(
         "--hash-password",
         metavar="NAME",
         help="read a password from standard input, print NAME:hash for "
@@ -140,6 +146,17 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
     config = _config(options)
     from confirmcheck.relay.server import serve
 
+    metrics = None
+    if options.metrics_listen is not None:
+        from confirmcheck.relay.metrics import prometheus_metrics, serve_metrics
+
+        host, port = options.metrics_listen
+        try:
+            serve_metrics(host, port)
+        except OSError as error:
+            raise UsageError(f"--metrics-listen: {error.strerror or error}") from None
+        metrics = prometheus_metrics()
+
     def log(line: str) -> None:
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
@@ -149,7 +166,13 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await serve(config, clock=lambda: dt.datetime.now(dt.UTC), log=log, stop=stop)
+        await serve(
+            config,
+            clock=lambda: dt.datetime.now(dt.UTC),
+            metrics=metrics,
+            log=log,
+            stop=stop,
+        )
 
     try:
         asyncio.run(main())

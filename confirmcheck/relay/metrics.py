@@ -4,7 +4,8 @@ The relay reports each mail to a :class:`RelayMetrics`: its outcome (``complete`
 ``incomplete``, ``held`` or ``skipped`` with a reason) and what the upstream
 answered (``accepted``, ``temporary``, ``permanent``, ``unreachable``).
 :class:`Counts` keeps them in memory (tests, the log); :func:`prometheus_metrics`
-exposes them as Prometheus counters for a service that serves ``/metrics``. No
+exposes them as Prometheus counters (``--metrics-listen`` serves them, or a
+service that serves ``/metrics`` registers them in its registry). No
 label holds a guest's data: only these fixed words.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Protocol
 
-__all__ = ["Counts", "RelayMetrics", "prometheus_metrics"]
+__all__ = ["Counts", "RelayMetrics", "prometheus_metrics", "serve_metrics"]
 
 
 class RelayMetrics(Protocol):
@@ -73,3 +74,11 @@ def prometheus_metrics(registry: Any = None) -> RelayMetrics:
 
         registry = REGISTRY
     return _Prometheus(registry)
+
+
+def serve_metrics(host: str, port: int) -> None:
+    """Serve prometheus_client's default registry at ``http://host:port/metrics``
+    from a thread of this process (``confirmcheck relay --metrics-listen``)."""
+    from prometheus_client import start_http_server
+
+    start_http_server(port, addr=host)

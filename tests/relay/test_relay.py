@@ -14,7 +14,7 @@ from email.message import EmailMessage
 import pytest
 
 from tests.relay.conftest import StartRelay
-from tests.relay.support import WAIT_SECONDS, Sink, confirmation_mail
+from tests.relay.support import WAIT_SECONDS, Sink, confirmation_mail, free_port
 
 GUEST = "guest@example.com"
 HOTEL = "reservations@alpenblick.example"
@@ -278,3 +278,28 @@ def test_one_refused_recipient_holds_the_mail_for_all(
         client.sendmail(HOTEL, [GUEST, "gone@example.com"], confirmation_mail())
     assert refused.value.smtp_code == 550
     assert sink.mails == []  # so the sender's bounce or retry delivers no copy twice
+
+
+def test_the_counters_are_served_for_prometheus(
+    start_relay: StartRelay, sink: Sink
+) -> None:
+    import urllib.request
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    port = free_port()
+    relay = start_relay("--metrics-listen", f"127.0.0.1:{port}")
+    send(relay.port, confirmation_mail(ref="UNKNOWN-1"))
+    url = f"http://127.0.0.1:{port}/metrics"
+    with urllib.request.urlopen(url, timeout=WAIT_SECONDS) as answer:
+        text = answer.read().decode()
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+    mails = ("confirmcheck_relay_mails_total",
+             (("outcome", "skipped"), ("reason", "no-request")))  # fmt: skip
+    assert samples[mails] == 1.0
+    upstream = ("confirmcheck_relay_upstream_total", (("result", "accepted"),))
+    assert samples[upstream] == 1.0
