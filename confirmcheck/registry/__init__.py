@@ -37,6 +37,8 @@ __all__ = [
     "DEFAULT_RETENTION_DAYS",
     "ENV_REGISTRY",
     "MAX_DOCUMENT_BYTES",
+    "MAX_ENTRIES",
+    "MAX_STAYS",
     "Entry",
     "Listed",
     "Registry",
@@ -54,6 +56,10 @@ ENV_REGISTRY: Final = "CONFIRMCHECK_REGISTRY"
 DEFAULT_RETENTION_DAYS: Final = 30
 #: A stored document (requested or confirmed) may have at most this many bytes.
 MAX_DOCUMENT_BYTES: Final = 4 * 1024 * 1024
+#: Entries (stays or series) a stored document may list, and stays once its
+#: series are expanded: the webhook's bounds for one side of a check.
+MAX_ENTRIES: Final = 1000
+MAX_STAYS: Final = 20_000
 #: A reference: 1 to 128 visible ASCII characters (no blanks, no control codes).
 _REF = re.compile(r"[\x21-\x7e]{1,128}")
 
@@ -90,7 +96,16 @@ def stays_of(document: bytes, *, path: Path = ()) -> list[Stay | Series]:
             f"has {len(document)} bytes; at most {MAX_DOCUMENT_BYTES} are stored",
             path=path,
         )
-    return list(read_stays(document, path=path).stays)
+    stays = list(read_stays(document, max_entries=MAX_ENTRIES, path=path).stays)
+    count = 0
+    for item in stays:
+        count += len(item.stays) if isinstance(item, Series) else 1
+        if count > MAX_STAYS:
+            raise InputError(
+                f"has more than {MAX_STAYS} stays once its series are expanded",
+                path=path,
+            )
+    return stays
 
 
 def make_entry(

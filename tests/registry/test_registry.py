@@ -232,3 +232,15 @@ def test_two_processes_opening_a_new_file_at_once_migrate_once(tmp_path: Path) -
     for process in processes:
         _, errors = process.communicate(timeout=120)
         assert process.returncode == 0, errors.decode()
+
+
+def test_a_document_of_too_many_entries_is_refused_before_it_is_expanded() -> None:
+    week = '{"check_in": "2026-03-09", "check_out": "2026-03-13"}'
+    with pytest.raises(InputError, match="1000"):
+        entry("A-1", ("[" + ", ".join([week] * 1001) + "]").encode())
+    series = (
+        '{"check_in": "2026-01-05", "check_out": "2026-01-06", '
+        '"rrule": "FREQ=DAILY;COUNT=4000"}'
+    )
+    with pytest.raises(InputError, match="20000 stays"):
+        entry("A-1", ("[" + ", ".join([series] * 6) + "]").encode())
