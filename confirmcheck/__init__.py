@@ -32,6 +32,8 @@ from confirmcheck.report import (
     Status,
     StayResult,
     Totals,
+)
+from confirmcheck.report_json import (
     report_from_dict,
     report_from_json,
     report_schema,

@@ -21,7 +21,7 @@ from webhook.logs import LogWriter, install_request_log, write_stderr
 from webhook.openapi import openapi_document
 from webhook.problems import register_error_handlers
 
-__all__ = ["build_app", "create_app"]
+__all__ = ["build_app", "create_app", "warn_about_unknown_variables"]
 
 
 def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
@@ -40,6 +40,13 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         environ, now, log = _split_test_config(test_config)
     config = config_from_env(environ, now=now)
     app = build_app(config, log=log)
+    warn_about_unknown_variables(environ, log)
+    return app
+
+
+def warn_about_unknown_variables(environ: Mapping[str, str], log: LogWriter) -> None:
+    """Log one warning line naming the ``CONFIRMCHECK_*`` variables that are not
+    settings (likely typos); names only, never their values."""
     unknown = unknown_variables(environ)
     if unknown:
         log(
@@ -51,7 +58,6 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
                 }
             )
         )
-    return app
 
 
 def _split_test_config(

@@ -34,7 +34,9 @@ __all__ = [
 
 ENV_PREFIX = "CONFIRMCHECK_"
 DEFAULT_TOLERANCE_SECONDS = 300
-DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+#: 4 MiB: a confirmation mail of about 3 MB (base64 in the body) and the most stays;
+#: with it the largest request costs about 1 s of CPU at most (benchmarks/README.md).
+DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 #: A signing key shorter than this is refused; Standard Webhooks asks for 24 to 64.
 MIN_SECRET_BYTES = 16
 MIN_TOKEN_CHARS = 16
@@ -55,6 +57,7 @@ SETTINGS: Mapping[str, str] = {
     "enables /v1/requests/{ref}",
     "BIND": "address the command listens on",
     "WORKERS": "number of gunicorn worker processes",
+    "THREADS": "threads per gunicorn worker",
     "TIMEOUT_SECONDS": "seconds before gunicorn restarts a silent worker",
 }
 

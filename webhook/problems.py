@@ -98,8 +98,12 @@ def problem_response(
     if errors:
         body["errors"] = [dict(e) for e in errors]
     g.problem = kind.slug
+    # A detail may quote the input. Text that cannot be UTF-8 (a lone surrogate)
+    # is written as its JSON escape, which reads back as the same string: the
+    # answer to bad input must never fail itself.
+    content = json.dumps(body, ensure_ascii=False).encode("utf-8", "backslashreplace")
     response = Response(
-        json.dumps(body, ensure_ascii=False),
+        content,
         status=kind.status,
         mimetype=PROBLEM_MEDIA_TYPE,
     )
