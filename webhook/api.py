@@ -38,10 +38,11 @@ from confirmcheck import (
     summarize,
 )
 from confirmcheck.mail import MailError, attach_summary, mail_date, mail_languages
-from webhook.auth import AuthError, check_bearer, verify_signature
-from webhook.body import read_body, refuse_lone_surrogates, request_body
-from webhook.config import Config
-from webhook.problems import ProblemError
+
+from .auth import AuthError, check_bearer, verify_signature
+from .body import read_body, refuse_lone_surrogates, request_body
+from .config import Config
+from .problems import ProblemError
 
 __all__ = [
     "COMPLETE_HEADER",
@@ -352,6 +353,7 @@ def _bounded(content: bytes) -> bytes:
 
 def _complete(response: Response, report: Report) -> Response:
     g.complete = report.complete
+    g.report = report  # for the metrics
     response.headers[COMPLETE_HEADER] = "true" if report.complete else "false"
     return response
 
@@ -412,6 +414,7 @@ def attach() -> Response:
             allow_dkim=settings.allow_dkim,
         )
     except MailError as error:
+        g.mail_error = error  # for the metrics
         # The library names MIME parts ("part 1.2") after "mail"; in the request
         # body they are all inside the one field /mail.
         raise InputError(

@@ -15,11 +15,13 @@ from collections.abc import Callable, Mapping
 
 from flask import Flask
 
-from webhook import api, meta, registry
-from webhook.config import ENV_PREFIX, Config, config_from_env, unknown_variables
-from webhook.logs import LogWriter, install_request_log, write_stderr
-from webhook.openapi import openapi_document
-from webhook.problems import register_error_handlers
+from . import api, meta, registry
+from .config import ENV_PREFIX, Config, config_from_env, unknown_variables
+from .logs import LogWriter, install_request_log, write_stderr
+from .openapi import openapi_document
+from .ops import install_ops
+from .problems import register_error_handlers
+from .request_id import install_request_id
 
 __all__ = ["build_app", "create_app", "warn_about_unknown_variables"]
 
@@ -83,7 +85,7 @@ def _split_test_config(
 
 def build_app(config: Config, *, log: LogWriter = write_stderr) -> Flask:
     """The webhook app for ``config``; request log lines go to ``log``."""
-    app = Flask("webhook", static_folder=None)
+    app = Flask(__package__ or __name__, static_folder=None)
     app.config.update(
         # Werkzeug enforces it on bodies without Content-Length too.
         MAX_CONTENT_LENGTH=config.max_body_bytes,
@@ -93,10 +95,12 @@ def build_app(config: Config, *, log: LogWriter = write_stderr) -> Flask:
     )
     app.extensions["confirmcheck"] = config
     app.extensions["confirmcheck.openapi"] = meta.dump(openapi_document(config))
+    install_request_id(app)
     register_error_handlers(app)
     install_request_log(app, log, config.now)
     app.register_blueprint(meta.bp)
     app.register_blueprint(api.bp)
     if config.registry_url is not None:
         registry.register(app, config.registry_url)
+    install_ops(app, config)
     return app

@@ -16,7 +16,7 @@ from typing import IO, Any
 from flask import g
 from werkzeug.wsgi import get_content_length
 
-from webhook.problems import ProblemError
+from .problems import ProblemError
 
 __all__ = ["read_body", "refuse_lone_surrogates", "request_body"]
 

@@ -1,4 +1,5 @@
-"""A small signed client, to try the webhook: ``python -m webhook.client URL REQ CONF``.
+"""A small signed client, to try the webhook:
+``python -m confirmcheck_webhook.client URL REQ CONF``.
 
 It signs like any Standard Webhooks sender, with the first secret in
 ``CONFIRMCHECK_SECRET``, posts ``{"requested": ..., "confirmed": ...}`` (and the
@@ -21,8 +22,8 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from webhook.auth import sign
-from webhook.config import ENV_PREFIX, ConfigError, decode_secret
+from .auth import sign
+from .config import ENV_PREFIX, ConfigError, decode_secret
 
 __all__ = ["main", "request_body", "signed_headers"]
 
@@ -71,7 +72,7 @@ def main(
 ) -> int:
     """Run the client; see the module docstring for the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m webhook.client",
+        prog="python -m confirmcheck_webhook.client",
         description="Send a signed request to confirmcheck's webhook and print the "
         "summary (the changed mail with --mail).",
         epilog="The request is signed with the first whsec_ secret in the "

@@ -15,15 +15,17 @@ from __future__ import annotations
 from typing import Any
 
 from confirmcheck import report_schema, stays_schema
-from webhook.api import (
+
+from .api import (
     COMPLETE_HEADER,
     MAX_ANSWER_BYTES,
     MAX_ENTRIES,
     MAX_STAYS,
     RFC822,
 )
-from webhook.config import Config
-from webhook.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
+from .config import Config
+from .ops import ops_paths
+from .problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
 
 __all__ = ["openapi_document"]
 
@@ -421,6 +423,7 @@ def openapi_document(config: Config) -> dict[str, Any]:
             )
         },
     }
+    paths.update(ops_paths(config))
     schemas = _schemas()
     responses = _responses(config)
     if config.registry_url is not None:

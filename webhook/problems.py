@@ -56,6 +56,7 @@ PROBLEM_TYPES: Mapping[str, ProblemType] = {
         ProblemType("unsupported-media-type", 415, "The body must be JSON"),
         ProblemType("invalid-input", 422, "The input makes no sense"),
         ProblemType("internal-error", 500, "Internal error"),
+        ProblemType("not-ready", 503, "The service is not ready"),
     )
 }
 # HTTP errors raised by Werkzeug itself that are not one of ours: 400 for a body

@@ -25,8 +25,9 @@ from confirmcheck.registry import (
     make_entry,
     open_registry,
 )
-from webhook.api import _authenticate, config, parse_body
-from webhook.problems import ProblemError
+
+from .api import _authenticate, config, parse_body
+from .problems import ProblemError
 
 __all__ = ["PUT_FIELDS", "bp", "register", "registry"]
 
@@ -154,7 +155,7 @@ def delete(ref: str) -> Response:
 def register(app: Flask, url: str) -> None:
     """Open the registry at ``url`` and serve its routes; a registry that cannot
     be opened stops start-up (ConfigError), like a missing secret."""
-    from webhook.config import ConfigError
+    from .config import ConfigError
 
     try:
         app.extensions["confirmcheck.registry"] = open_registry(url)

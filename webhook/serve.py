@@ -23,15 +23,17 @@ import socket
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any, TextIO
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 from gunicorn.util import parse_address  # type: ignore[import-untyped]
 
-from webhook.app import build_app, warn_about_unknown_variables
-from webhook.config import ENV_PREFIX, ConfigError, config_from_env
-from webhook.logs import write_stderr
+from .app import build_app, warn_about_unknown_variables
+from .config import ENV_PREFIX, ConfigError, config_from_env
+from .logs import write_stderr
+from .metrics import multiprocess_directory
 
 __all__ = ["ServeOptions", "gunicorn_options", "main", "serve_options"]
 
@@ -152,8 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="confirmcheck-webhook",
         description="Serve confirmcheck's webhook (POST /v1/check, /v1/attach) with "
-        "gunicorn. Settings come from CONFIRMCHECK_* environment variables; see "
-        "docs/webhook.md.",
+        "gunicorn. Settings come from CONFIRMCHECK_* environment variables, "
+        "described in the documentation of the webhook.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {version('confirmcheck')}",
     )
     parser.add_argument(
         "--dev",
@@ -228,8 +235,8 @@ def announce(secret: str, url: str, out: TextIO) -> None:
         "One-time signing secret (valid until this server stops):\n"
         f"\n    CONFIRMCHECK_SECRET={secret}\n\n"
         "Try it from the project's directory (signs with the secret above):\n"
-        f"    CONFIRMCHECK_SECRET={secret} uv run python -m webhook.client "
-        f"{url}/v1/check "
+        f"    CONFIRMCHECK_SECRET={secret} uv run python -m "
+        f"confirmcheck_webhook.client {url}/v1/check "
         "examples/story/requested.json examples/story/confirmed.json\n"
     )
     out.flush()
@@ -262,7 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             announce(secret, str(server.LISTENERS[0]), sys.stdout)
 
         settings["when_ready"] = when_ready
-    _Gunicorn(build_app(config), settings).run()
+    # With metrics on, the workers share a fresh directory for their values.
+    with multiprocess_directory(enabled=config.metrics) as hooks:
+        _Gunicorn(build_app(config), {**settings, **hooks}).run()
     return 0  # pragma: no cover - gunicorn exits the process itself
 
 

@@ -433,9 +433,9 @@ def test_dev_mode_makes_and_prints_a_one_time_secret() -> None:
             re.compile(r"^    (CONFIRMCHECK_SECRET=.*)$"), dev.stdout
         )
         command = printed.group(1)
-        assert f"uv run python -m webhook.client http://127.0.0.1:{dev.port}/" in (
-            command
-        )
+        assert (
+            f"uv run python -m confirmcheck_webhook.client http://127.0.0.1:{dev.port}/"
+        ) in (command)
         # As printed, with uv found the way CI finds it when pip installed it
         # off the PATH.
         uv = "uv" if shutil.which("uv") else "python3 -m uv"
@@ -518,7 +518,7 @@ def test_the_documented_gunicorn_line() -> None:
     # on the locked gunicorn. It runs here as written, but on a free loopback
     # port instead of 0.0.0.0:8000, and with this interpreter for `uv run`.
     args = _documented_gunicorn_line()
-    assert args[:4] == ["uv", "run", "gunicorn", "webhook:create_app()"]
+    assert args[:4] == ["uv", "run", "gunicorn", "confirmcheck_webhook:create_app()"]
     bind = args.index("--bind")
     assert args[bind + 1] == "0.0.0.0:8000"
     args[bind + 1] = "127.0.0.1:0"
