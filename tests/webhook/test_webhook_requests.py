@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.test import TestResponse
 
-from tests.webhook.helpers import STORY, DocumentedClient, sign_headers
+from tests.webhook.helpers import SECRET, STORY, DocumentedClient, sign_headers
 
 Make = Callable[..., DocumentedClient]
 
@@ -81,3 +81,35 @@ def test_without_a_registry_there_are_no_such_routes(
     plain = client_for()
     assert "/v1/requests/{ref}" not in plain.document["paths"]
     assert signed(plain, "GET", "/v1/requests/AB-4711").status_code == 404
+
+
+def test_the_document_with_a_registry_is_valid_and_lists_exactly_its_routes(
+    client_for: Make, tmp_path: Path
+) -> None:
+    import re
+
+    from jsonschema import Draft202012Validator
+
+    from tests.webhook.helpers import DATA
+    from webhook import create_app
+
+    with_registry = client_for(REGISTRY=f"sqlite://{tmp_path / 'r.db'}")
+    meta = json.loads((DATA / "openapi-3.1-schema.json").read_text("utf-8"))
+    Draft202012Validator(meta).validate(with_registry.document)
+    app = create_app(
+        {
+            "CONFIRMCHECK_SECRET": SECRET,
+            "CONFIRMCHECK_REGISTRY": f"sqlite://{tmp_path / 'r.db'}",
+            "LOG": lambda line: None,
+        }
+    )
+    live = {
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/v1/requests")
+    }
+    assert live == {
+        path
+        for path in with_registry.document["paths"]
+        if path.startswith("/v1/requests")
+    }
