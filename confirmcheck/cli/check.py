@@ -13,7 +13,8 @@ from confirmcheck.cli.common import (
     EXIT_DIFFERS,
     UsageError,
     add_calendar_input_options,
-    read_stays_arg,
+    hotel_of,
+    read_sides,
     write_bytes,
 )
 from confirmcheck.errors import InputError
@@ -75,9 +76,8 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
         raise UsageError(
             "only one of REQUESTED and CONFIRMED can be - (standard input)"
         )
-    requested = read_stays_arg(options.requested, "requested", stdin, options)
-    confirmed = read_stays_arg(options.confirmed, "confirmed", stdin, options)
-    report = diff(requested, confirmed)
+    requested, confirmed = read_sides(options, stdin)
+    report = diff(requested.stays, confirmed.stays)
     if options.format == "json":
         stdout.write(report_to_json(report) + "\n")
     elif options.format == "ics":
@@ -87,6 +87,7 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             data = report_to_ics(
                 report,
                 locale=options.locale,
+                hotel=hotel_of(requested, confirmed),
                 # The edge reads the clock; the library never does.
                 stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
             )
