@@ -515,7 +515,29 @@ def _requests_paths(config: Config) -> dict[str, Any]:
         "204": {"description": "Removed."},
     }
     del delete["responses"]["200"]
+    put_all = _post(
+        "Store every reservation of a message under its own reference",
+        "For messages of several reservations that name their references, as an "
+        "AlpineBits GuestRequests message does: each is stored under its "
+        "UniqueID, with the whole message as its request (each reservation is "
+        "checked against its own requests only).",
+        "RequestsPost",
+        {
+            "description": "Stored, one entry per reference.",
+            "content": {
+                JSON: {
+                    "schema": {
+                        "type": "object",
+                        "required": ["stored"],
+                        "properties": {"stored": {"type": "array", "items": stored}},
+                    }
+                }
+            },
+        },
+        config,
+    )
     return {
+        "/v1/requests": {"post": put_all},
         "/v1/requests/{ref}": {
             "parameters": [
                 {
@@ -530,12 +552,24 @@ def _requests_paths(config: Config) -> dict[str, Any]:
             "put": put,
             "get": get,
             "delete": delete,
-        }
+        },
     }
 
 
 def _requests_components() -> dict[str, Any]:
     return {
+        "RequestsPost": {
+            "type": "object",
+            "required": ["requested"],
+            "additionalProperties": False,
+            "properties": {
+                "requested": {
+                    **_ref("Stays"),
+                    "description": "Requests that name their references (an "
+                    "AlpineBits GuestRequests message).",
+                }
+            },
+        },
         "RequestPut": {
             "type": "object",
             "required": ["requested"],
@@ -551,5 +585,5 @@ def _requests_components() -> dict[str, Any]:
                     "carry no confirmed stays of their own.",
                 },
             },
-        }
+        },
     }

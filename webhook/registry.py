@@ -22,6 +22,7 @@ from confirmcheck.registry import (
     Registry,
     RegistryError,
     check_ref,
+    make_entries,
     make_entry,
     open_registry,
 )
@@ -53,7 +54,7 @@ def _gate() -> None:
         )
     body = request.get_data(cache=True)
     _authenticate(settings, body)
-    if request.method == "PUT" and request.mimetype != "application/json":
+    if request.method in ("PUT", "POST") and request.mimetype != "application/json":
         raise ProblemError(
             "unsupported-media-type",
             "send the body as Content-Type: application/json (UTF-8), not "
@@ -126,6 +127,26 @@ def put(ref: str) -> Response:
     entry = make_entry(ref, requested, stored_at=stored_at, confirmed=confirmed)
     registry().put(entry)
     return _json(_described(entry))
+
+
+@bp.post("")
+def put_all() -> Response:
+    """Store every reservation of a message under its own reference (an
+    AlpineBits GuestRequests message: each under its UniqueID)."""
+    body = parse_body(request.get_data(cache=True))
+    if not isinstance(body, dict):
+        raise InputError("must be an object with requested", path=())
+    unknown = [key for key in body if key != "requested"]
+    if unknown:
+        raise InputError("is not a field here (known: requested)", path=(unknown[0],))
+    if "requested" not in body:
+        raise InputError("is missing", path=("requested",))
+    requested = _document(body["requested"], "requested")
+    stored_at = dt.datetime.fromtimestamp(int(config().now()), dt.UTC)
+    entries = make_entries(requested, stored_at=stored_at)
+    for entry in entries:
+        registry().put(entry)
+    return _json({"stored": [_described(entry) for entry in entries]})
 
 
 @bp.get("/<path:ref>")

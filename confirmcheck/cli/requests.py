@@ -18,8 +18,10 @@ from typing import Any, BinaryIO, TextIO
 from confirmcheck.registry import (
     DEFAULT_RETENTION_DAYS,
     ENV_REGISTRY,
+    Entry,
     Registry,
     RegistryError,
+    make_entries,
     make_entry,
     open_registry,
     retention_cutoff,
@@ -54,6 +56,12 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         metavar="FILE",
         help="the confirmed stays too, for confirmation mails that carry none",
     )
+    put_all = actions.add_parser(
+        "put-all",
+        help="store every reservation of FILE under its own reference (an "
+        "AlpineBits GuestRequests message: each under its UniqueID)",
+    )
+    put_all.add_argument("file", metavar="FILE", help="the requests, or -")
     get = actions.add_parser("get", help="write the stored request of REF")
     get.add_argument("ref", metavar="REF")
     get.add_argument(
@@ -139,22 +147,29 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
 
     # The edge reads the clock; the registry and the library never do.
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    if options.action == "put":
+    entries: list[Entry] = []
+    if options.action in ("put", "put-all"):
         requested = _read(options.file, stdin)
         confirmed = None
-        if options.confirmed is not None:
+        if options.action == "put" and options.confirmed is not None:
             confirmed = _read(options.confirmed, stdin)
         try:
-            entry = make_entry(
-                options.ref, requested, stored_at=now, confirmed=confirmed
-            )
+            if options.action == "put":
+                entries = [
+                    make_entry(
+                        options.ref, requested, stored_at=now, confirmed=confirmed
+                    )
+                ]
+            else:
+                entries = make_entries(requested, stored_at=now)
         except InputError as error:
             raise UsageError(str(error)) from None
     registry = registry_from(options)
     try:
-        if options.action == "put":
-            registry.put(entry)
-            stdout.write(f"{options.ref}: stored (last night {entry.last_night})\n")
+        if entries:
+            for entry in entries:
+                registry.put(entry)
+                stdout.write(f"{entry.ref}: stored (last night {entry.last_night})\n")
         elif options.action == "get":
             found = registry.get(options.ref)
             if found is None:

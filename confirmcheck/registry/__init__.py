@@ -30,6 +30,7 @@ import re
 from typing import Final
 
 from confirmcheck.errors import InputError, Path
+from confirmcheck.readers.json import StaysFile
 from confirmcheck.registry.store import Entry, Listed, Registry, RegistryError, redact
 from confirmcheck.stay import Series, Stay, expand
 
@@ -44,10 +45,13 @@ __all__ = [
     "Registry",
     "RegistryError",
     "check_ref",
+    "for_reservation",
+    "make_entries",
     "make_entry",
     "open_registry",
+    "read_document",
+    "references",
     "retention_cutoff",
-    "stays_of",
 ]
 
 #: The environment variable that names the registry's URL at the edges.
@@ -86,9 +90,10 @@ def check_ref(ref: str, *, path: Path = ("ref",)) -> str:
     return ref
 
 
-def stays_of(document: bytes, *, path: Path = ()) -> list[Stay | Series]:
-    """The stays of a stored document, in any format :func:`~confirmcheck.read_stays`
-    recognises. Errors are :class:`InputError` naming ``path``."""
+def read_document(document: bytes, *, path: Path = ()) -> StaysFile:
+    """A stored document as what it holds, in any format
+    :func:`~confirmcheck.read_stays` recognises. Errors are :class:`InputError`
+    naming ``path``."""
     from confirmcheck.readers import read_stays
 
     if len(document) > MAX_DOCUMENT_BYTES:
@@ -96,16 +101,55 @@ def stays_of(document: bytes, *, path: Path = ()) -> list[Stay | Series]:
             f"has {len(document)} bytes; at most {MAX_DOCUMENT_BYTES} are stored",
             path=path,
         )
-    stays = list(read_stays(document, max_entries=MAX_ENTRIES, path=path).stays)
+    found = read_stays(document, max_entries=MAX_ENTRIES, path=path)
     count = 0
-    for item in stays:
+    for item in found.stays:
         count += len(item.stays) if isinstance(item, Series) else 1
         if count > MAX_STAYS:
             raise InputError(
                 f"has more than {MAX_STAYS} stays once its series are expanded",
                 path=path,
             )
-    return stays
+    return found
+
+
+def for_reservation(requested: StaysFile, ref: str) -> StaysFile:
+    """What ``requested`` asks for under ``ref``: a document of several
+    reservations (an AlpineBits GuestRequests message) is stored whole under each
+    of its references, and each reservation is checked against its own requests
+    only; a document whose requests carry no such reference is taken whole."""
+    stays = [s for s in requested.stays if _ref_of(s) == ref.casefold()]
+    flexible = [
+        f for f in requested.flexible if (f.ref or "").casefold() == ref.casefold()
+    ]
+    if not stays and not flexible:
+        return requested
+    return StaysFile(
+        stays,
+        hotel=requested.hotel,
+        timezone=requested.timezone,
+        room_types=requested.room_types,
+        cancelled=requested.cancelled,
+        flexible=flexible,
+    )
+
+
+def _ref_of(item: Stay | Series) -> str:
+    stay = item.first if isinstance(item, Series) else item
+    return (stay.ref or "").casefold()
+
+
+def references(document: StaysFile) -> list[str]:
+    """The distinct references of a document's requests, in order of appearance."""
+    found: dict[str, None] = {}
+    for item in document.stays:
+        stay = item.first if isinstance(item, Series) else item
+        if stay.ref:
+            found.setdefault(stay.ref, None)
+    for flexible in document.flexible:
+        if flexible.ref:
+            found.setdefault(flexible.ref, None)
+    return list(found)
 
 
 def make_entry(
@@ -119,19 +163,34 @@ def make_entry(
     read as stays, or a request without a night, is refused here, not later when
     its confirmation passes."""
     check_ref(ref)
-    stays = expand(stays_of(requested, path=("requested",)))
-    if not stays:
+    asked = for_reservation(read_document(requested, path=("requested",)), ref)
+    last_nights = [stay.check_out for stay in expand(asked.stays)] + [
+        flexible.latest + dt.timedelta(days=flexible.nights)
+        for flexible in asked.flexible
+    ]
+    if not last_nights:
         raise InputError("holds no stay", path=("requested",))
     if confirmed is not None:
-        stays_of(confirmed, path=("confirmed",))
-    last_night = max(stay.check_out for stay in stays) - dt.timedelta(days=1)
+        read_document(confirmed, path=("confirmed",))
     return Entry(
         ref=ref,
         requested=requested,
         confirmed=confirmed,
-        last_night=last_night,
+        last_night=max(last_nights) - dt.timedelta(days=1),
         stored_at=stored_at,
     )
+
+
+def make_entries(requested: bytes, *, stored_at: dt.datetime) -> list[Entry]:
+    """One entry per reservation of a document that names its references (an
+    AlpineBits GuestRequests message: every reservation under its UniqueID)."""
+    refs = references(read_document(requested, path=("requested",)))
+    if not refs:
+        raise InputError(
+            "names no reservation reference: store it under one (put REF FILE)",
+            path=("requested",),
+        )
+    return [make_entry(ref, requested, stored_at=stored_at) for ref in refs]
 
 
 def open_registry(url: str) -> Registry:

@@ -22,9 +22,17 @@ from email.parser import BytesParser
 from enum import StrEnum
 from typing import Final
 
-from confirmcheck.diff import diff
+from confirmcheck.compare import compare
 from confirmcheck.errors import InputError
-from confirmcheck.registry import Entry, RegistryError, check_ref, stays_of
+from confirmcheck.readers.json import StaysFile
+from confirmcheck.registry import (
+    Entry,
+    RegistryError,
+    check_ref,
+    for_reservation,
+    read_document,
+    references,
+)
 from confirmcheck.report import Report
 from confirmcheck.stay import Series, Stay
 
@@ -152,9 +160,17 @@ def _check(
     # compat32 reads headers as plain strings: the relay looks at a few of them,
     # and the default policy's header objects cost more than the whole diff.
     mail = BytesParser(policy=email.policy.compat32).parsebytes(message)
-    ref = find_reference(mail, settings)
+    try:
+        markup = _markup(message)
+    except InputError:
+        markup, broken_markup = None, True
+    else:
+        broken_markup = False
+    ref = _reference_in(markup) or find_reference(mail, settings)
     if ref is None:
-        return skipped(message, Reason.NO_REFERENCE)
+        # Markup that does not read is the likelier cause than a missing one.
+        why = Reason.UNREADABLE_CONFIRMED if broken_markup else Reason.NO_REFERENCE
+        return skipped(message, why)
     entry = lookup(ref)
     if entry is None:
         return skipped(message, Reason.NO_REQUEST)
@@ -163,18 +179,23 @@ def _check(
     if "DKIM-Signature" in mail and not settings.allow_dkim:
         return skipped(message, Reason.DKIM)
     try:
-        requested = stays_of(entry.requested, path=("requested",))
+        requested = read_document(entry.requested, path=("requested",))
     except InputError:
         return skipped(message, Reason.UNREADABLE_REQUEST)
+    if broken_markup:
+        return skipped(message, Reason.UNREADABLE_CONFIRMED)
     try:
-        confirmed = _confirmed_in(mail)
+        confirmed = markup or _calendars_in(mail)
         if confirmed is None and entry.confirmed is not None:
-            confirmed = stays_of(entry.confirmed, path=("confirmed",))
+            confirmed = read_document(entry.confirmed, path=("confirmed",))
     except InputError:
         return skipped(message, Reason.UNREADABLE_CONFIRMED)
     if confirmed is None:
         return skipped(message, Reason.NO_CONFIRMED)
-    report = diff(requested, confirmed)
+    try:
+        report = compare(for_reservation(requested, ref), confirmed)
+    except InputError:
+        return skipped(message, Reason.UNREADABLE_CONFIRMED)
     stamp = None if mail_date(message) is not None else now
     try:
         changed = attach_summary(
@@ -264,9 +285,30 @@ def _text_of(mail: Message) -> str:
     return "\n".join(pieces)
 
 
-def _confirmed_in(mail: Message) -> list[Stay | Series] | None:
-    """The confirmed stays the mail carries itself: its attached calendars (not
-    confirmcheck's own booking-summary.ics), or None when it carries none."""
+def _markup(message: bytes) -> StaysFile | None:
+    """The confirmed stays of the mail's schema.org ``LodgingReservation`` markup,
+    or None when it has none; broken markup is an :class:`InputError`."""
+    from confirmcheck.readers.schemaorg import read_schemaorg
+
+    # Markup names its type in the HTML; a mail without the word has none, and
+    # is not parsed for it.
+    if b"LodgingReservation" not in message:
+        return None
+    return read_schemaorg(message)
+
+
+def _reference_in(markup: StaysFile | None) -> str | None:
+    """The markup's ``reservationNumber`` (the first one), when it is usable."""
+    if markup is None:
+        return None
+    refs = [ref for ref in references(markup) if _usable(ref)]
+    refs += [c.ref for c in markup.cancelled if c.ref and _usable(c.ref)]
+    return refs[0] if refs else None
+
+
+def _calendars_in(mail: Message) -> StaysFile | None:
+    """The confirmed stays of the mail's attached calendars (not confirmcheck's
+    own booking-summary.ics), or None when it carries none."""
     from confirmcheck.mail import CALENDAR_FILENAME
 
     found: list[Stay | Series] | None = None
@@ -283,8 +325,9 @@ def _confirmed_in(mail: Message) -> list[Stay | Series] | None:
         data = part.get_payload(decode=True)
         if not isinstance(data, bytes):
             continue
-        found = (found or []) + stays_of(data, path=("mail", "part", index))
-    return found
+        calendar = read_document(data, path=("mail", "part", index))
+        found = (found or []) + list(calendar.stays)
+    return None if found is None else StaysFile(found)
 
 
 def hold_reply(report: Report) -> str:

@@ -7,6 +7,7 @@ relay, a socket's answer, a process's exit).
 
 from __future__ import annotations
 
+import datetime as dt
 import email.policy
 import json
 import os
@@ -158,10 +159,45 @@ class Relay:
                 stream.close()
 
 
+def story_markup(ref: str) -> str:
+    """The story's 19 confirmed weeks as schema.org JSON-LD, as a hotel's mail
+    carries them for mail clients."""
+    weeks = [
+        dt.date(2026, 1, 5) + dt.timedelta(weeks=n)
+        for n in range(20)
+        if dt.date(2026, 1, 5) + dt.timedelta(weeks=n) != dt.date(2026, 3, 9)
+    ]
+    reservations = [
+        {
+            "@context": "https://schema.org",
+            "@type": "LodgingReservation",
+            "reservationNumber": ref,
+            "reservationStatus": "https://schema.org/ReservationConfirmed",
+            "checkinDate": monday.isoformat(),
+            "checkoutDate": (monday + dt.timedelta(days=4)).isoformat(),
+            "lodgingUnitType": "single",
+            "numAdults": 1,
+            "reservationFor": {"@type": "LodgingBusiness", "name": "Hotel Alpenblick"},
+        }
+        for monday in weeks
+    ]
+    return (
+        '<html><head><script type="application/ld+json">'
+        + json.dumps(reservations)
+        + "</script></head><body><p>Dear guest, we confirm your stays.</p>"
+        "</body></html>"
+    )
+
+
 def confirmation_mail(
-    *, ref: str = "AB-4711", calendar: bool = True, subject: str | None = None
+    *,
+    ref: str = "AB-4711",
+    calendar: bool = True,
+    subject: str | None = None,
+    markup: bool = False,
 ) -> bytes:
-    """The story's confirmation: a text mail with the hotel's calendar attached."""
+    """The story's confirmation: a text mail with the hotel's calendar attached,
+    or (``markup``) a text and HTML mail with schema.org markup."""
     mail = EmailMessage()
     mail["From"] = "Hotel Alpenblick <reservations@alpenblick.example>"
     mail["To"] = "Guest <guest@example.com>"
@@ -172,7 +208,9 @@ def confirmation_mail(
     mail.set_content(
         "Dear guest,\n\nthank you for your booking. We confirm your stays.\n"
     )
-    if calendar:
+    if markup:
+        mail.add_alternative(story_markup(ref), subtype="html")
+    elif calendar:
         mail.add_attachment(
             (STORY / "confirmed.ics").read_bytes(),
             maintype="text",

@@ -7,10 +7,11 @@ import email
 import email.policy
 import re
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
-from confirmcheck.registry import Entry, RegistryError, make_entry
+from confirmcheck.registry import Entry, RegistryError, make_entries, make_entry
 from confirmcheck.relay.check import (
     Checked,
     CheckSettings,
@@ -21,7 +22,7 @@ from confirmcheck.relay.check import (
 )
 from confirmcheck.relay.metrics import Counts, prometheus_metrics
 from confirmcheck.relay.server import DailyPurge
-from tests.relay.support import STORY, confirmation_mail
+from tests.relay.support import STORY, confirmation_mail, story_markup
 
 NOW = dt.datetime(2025, 12, 3, 9, 0, tzinfo=dt.UTC)
 BY_HEADER = CheckSettings(ref_header="X-Reservation-Id")
@@ -207,3 +208,46 @@ def test_the_counts_and_the_prometheus_counters() -> None:
         in text
     )
     assert 'confirmcheck_relay_upstream_total{result="temporary"} 1.0' in text
+
+
+GUEST_REQUESTS = (
+    Path(__file__).parent / "data" / "guest-requests-two.xml"
+).read_bytes()
+
+
+def test_guest_requests_are_stored_under_each_unique_id() -> None:
+    entries = make_entries(GUEST_REQUESTS, stored_at=NOW)
+    assert [(e.ref, e.last_night) for e in entries] == [
+        ("GR-1001", dt.date(2026, 3, 12)),
+        ("GR-1002", dt.date(2026, 4, 3)),
+    ]
+    # Each reservation is checked against its own request only.
+    markup_mail = confirmation_mail(ref="GR-1002", markup=True, calendar=False)
+    outcome = check(markup_mail, entries[1], CheckSettings())
+    assert isinstance(outcome, Checked)
+    assert [(s.check_in, s.room_type) for s in outcome.report.stays] == [
+        (dt.date(2026, 4, 1), "single")
+    ]
+
+
+def test_the_reference_comes_from_the_markup_first() -> None:
+    message = edited(X_Reservation_Id="SOMETHING-ELSE")
+    marked = confirmation_mail(markup=True)
+    outcome = check(marked, story(), CheckSettings())
+    assert isinstance(outcome, Checked)
+    assert [r.stay for r in outcome.report.not_booked] == [10]
+    assert reason(check(message.replace(b"AB-4711", b"ZZ"), story())) is (
+        Reason.NO_REQUEST
+    )
+
+
+def test_broken_markup_is_skipped_as_unreadable() -> None:
+    mail = EmailMessage()
+    mail["Subject"] = "Ihre Buchung"
+    mail.set_content("Dear guest")
+    html = story_markup("AB-4711").replace('"2026-01-05"', '"2026-13-05"')
+    mail.add_alternative(html, subtype="html")
+    broken = mail.as_bytes()
+    assert reason(check(broken, story(), CheckSettings())) is (
+        Reason.UNREADABLE_CONFIRMED
+    )

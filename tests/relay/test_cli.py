@@ -93,3 +93,13 @@ def test_a_password_hash_line_for_the_users_file(run: Run) -> None:
     status, out, _ = run("relay", "--hash-password", "pms", stdin=b"s3cret\n")
     assert status == 0
     assert out.startswith("pms:scrypt:32768:8:1$")
+
+
+def test_put_all_stores_each_reservation_under_its_unique_id(run: Run) -> None:
+    xml = Path(__file__).parent / "data" / "guest-requests-two.xml"
+    status, out, _ = run("requests", "put-all", str(xml))
+    assert (status, out) == (
+        0,
+        "GR-1001: stored (last night 2026-03-12)\n"
+        "GR-1002: stored (last night 2026-04-03)\n",
+    )

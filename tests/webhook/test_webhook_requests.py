@@ -113,3 +113,19 @@ def test_the_document_with_a_registry_is_valid_and_lists_exactly_its_routes(
         for path in with_registry.document["paths"]
         if path.startswith("/v1/requests")
     }
+
+
+def test_guest_requests_are_posted_as_they_are(client: DocumentedClient) -> None:
+    xml = (
+        Path(__file__).resolve().parents[1]
+        / "relay"
+        / "data"
+        / "guest-requests-two.xml"
+    ).read_text("utf-8")
+    answer = signed(client, "POST", "/v1/requests", {"requested": xml})
+    assert answer.status_code == 200
+    assert [e["ref"] for e in answer.get_json()["stored"]] == ["GR-1001", "GR-1002"]
+    found = signed(client, "GET", "/v1/requests/GR-1002").get_json()
+    assert found["requested"] == xml
+    nothing = signed(client, "POST", "/v1/requests", {"requested": story_request()})
+    assert nothing.status_code == 422  # the story's stays name no reference
