@@ -13,6 +13,7 @@ NOT BOOKED
 
 from typing import TYPE_CHECKING, Any
 
+from confirmcheck.audit import AuditResult, Verdict, check_many
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
@@ -89,6 +90,7 @@ __all__ = [
     "MAX_CALENDAR_BYTES",
     "MAX_OCCURRENCES",
     "SUPPORTED_LOCALES",
+    "AuditResult",
     "CalendarError",
     "ConfirmcheckError",
     "DifferentRange",
@@ -106,7 +108,9 @@ __all__ = [
     "StaysFile",
     "Summary",
     "Totals",
+    "Verdict",
     "attach_summary",
+    "check_many",
     "describe_differences",
     "diff",
     "expand",

@@ -239,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     from confirmcheck._cli_attach import add_attach_parser
 
     add_attach_parser(commands)
+
+    from confirmcheck import _cli_audit
+
+    _cli_audit.add_parser(commands)
     return parser
 
 
