@@ -132,6 +132,10 @@ def _csv(path: Path, label: str, key: str) -> pl.LazyFrame:
     except pl.exceptions.PolarsError as error:
         raise InputError(f"{label}: is not a CSV file: {_first_line(error)}") from None
     names.remove("line")
+    missing = [name for name in (key, "check_in", "check_out") if name not in names]
+    if missing:
+        hint = " (--key names the key field)" if missing[0] == key else ""
+        raise InputError(f"{label}: line 1: the header has no {missing[0]} field{hint}")
     known = {key, *CSV_FIELDS}
     unknown = [name for name in names if name not in known]
     if unknown:
@@ -140,9 +144,6 @@ def _csv(path: Path, label: str, key: str) -> pl.LazyFrame:
             + ", ".join([key, *CSV_FIELDS])
             + ")"
         )
-    missing = [name for name in (key, "check_in", "check_out") if name not in names]
-    if missing:
-        raise InputError(f"{label}: line 1: the header has no {missing[0]} field")
     text = pl.String
     return frame.select(
         _key(pl.col(key)),
