@@ -5,7 +5,7 @@ most 25% to recurring-ical-events' own expansion of the same calendar, both
 measured here in the same run. "Its own expansion" is what any caller has to do
 to get the occurrences: parse the bytes with icalendar and expand them with
 ``recurring_ical_events.of(calendar).between(...)``. The adapter is everything
-:func:`confirmcheck.calendar.read_calendar` does on top (checks, time zones, the
+:func:`confirmcheck.readers.ics.read_calendar` does on top (checks, time zones, the
 horizon, X-CONFIRMCHECK properties, building the stays).
 
     uv run python benchmarks/bench_calendar.py          # 30 rounds
@@ -93,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     import icalendar
     import recurring_ical_events
 
-    from confirmcheck.calendar import FIRST_DAY, LAST_DAY, read_calendar
     from confirmcheck.diff import diff
+    from confirmcheck.readers.ics import FIRST_DAY, LAST_DAY, read_calendar
     from confirmcheck.stay import Stay
 
     stop = LAST_DAY + dt.timedelta(days=1)

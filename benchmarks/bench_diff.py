@@ -49,7 +49,7 @@ from typing import Any, TypeVar
 import portion
 
 from confirmcheck.diff import diff
-from confirmcheck.loading import load_stays
+from confirmcheck.readers.json import load_stays
 from confirmcheck.report import (
     Range,
     Report,

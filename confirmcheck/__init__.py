@@ -17,7 +17,7 @@ from confirmcheck.audit import AuditResult, Verdict, check_many
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
-from confirmcheck.loading import (
+from confirmcheck.readers.json import (
     StaysFile,
     load_stays,
     parse_json,
@@ -48,22 +48,22 @@ from confirmcheck.report import (
 from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay, expand
 
 if TYPE_CHECKING:
-    from confirmcheck.calendar import (
+    from confirmcheck.calendar import report_to_ics
+    from confirmcheck.mail import MailError, attach_summary, insert_summary
+    from confirmcheck.readers.ics import (
         MAX_CALENDAR_BYTES,
         CalendarError,
         looks_like_calendar,
         read_calendar,
-        report_to_ics,
     )
-    from confirmcheck.mail import MailError, attach_summary, insert_summary
 
 # Calendars and mails are loaded when first used: a command line that only
 # checks JSON starts without them (PEP 562).
 _LAZY = {
-    "MAX_CALENDAR_BYTES": "confirmcheck.calendar",
-    "CalendarError": "confirmcheck.calendar",
-    "looks_like_calendar": "confirmcheck.calendar",
-    "read_calendar": "confirmcheck.calendar",
+    "MAX_CALENDAR_BYTES": "confirmcheck.readers.ics",
+    "CalendarError": "confirmcheck.readers.ics",
+    "looks_like_calendar": "confirmcheck.readers.ics",
+    "read_calendar": "confirmcheck.readers.ics",
     "report_to_ics": "confirmcheck.calendar",
     "MailError": "confirmcheck.mail",
     "attach_summary": "confirmcheck.mail",

@@ -69,8 +69,8 @@ def read_stays_arg(
 ) -> list[Stay | Series]:
     """The stays of one side of a check, from a file name or ``-``: JSON, or
     iCalendar (recognised by its content, whatever the file is called)."""
-    from confirmcheck.calendar import looks_like_calendar, read_calendar
-    from confirmcheck.loading import load_stays
+    from confirmcheck.readers.ics import looks_like_calendar, read_calendar
+    from confirmcheck.readers.json import load_stays
 
     data = _read_bytes(name, stdin)
     try:

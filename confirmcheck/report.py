@@ -637,6 +637,6 @@ def report_schema() -> dict[str, Any]:
 
 def report_from_json(text: str | bytes) -> Report:
     """Read a report from JSON text written by :func:`report_to_json`."""
-    from confirmcheck.loading import parse_json
+    from confirmcheck.readers.json import parse_json
 
     return report_from_dict(parse_json(text))

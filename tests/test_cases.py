@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from confirmcheck.diff import diff
-from confirmcheck.loading import parse_stays
+from confirmcheck.readers.json import parse_stays
 from confirmcheck.report import report_from_json, report_to_json
 from tests.support import CASES, schema_errors
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from confirmcheck.errors import InputError
-from confirmcheck.loading import load_stays, parse_stays
+from confirmcheck.readers.json import load_stays, parse_stays
 from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay
 
 D = dt.date

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from confirmcheck import LocaleError, Stay, diff
-from confirmcheck.loading import load_stays
+from confirmcheck.readers.json import load_stays
 from confirmcheck.render import (
     MIN_WIDTH,
     render_html,

@@ -27,13 +27,14 @@ from confirmcheck import (
     Series,
     Stay,
     diff,
+    looks_like_calendar,
     parse_json,
     parse_stays,
+    read_calendar,
     report_to_dict,
     resolve_locale,
     summarize,
 )
-from confirmcheck.calendar import looks_like_calendar, read_calendar
 from confirmcheck.mail import MailError, attach_summary, mail_date, mail_languages
 from webhook.auth import AuthError, check_bearer, verify_signature
 from webhook.config import Config

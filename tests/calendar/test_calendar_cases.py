@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from confirmcheck.calendar import CalendarError, read_calendar
 from confirmcheck.errors import InputError
-from confirmcheck.loading import load_stays
+from confirmcheck.readers.ics import CalendarError, read_calendar
+from confirmcheck.readers.json import load_stays
 from confirmcheck.stay import Stay
 
 DATA = Path(__file__).parent / "data"

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from confirmcheck.calendar import (
+from confirmcheck.errors import InputError
+from confirmcheck.readers.ics import (
     MAX_CALENDAR_BYTES,
     CalendarError,
     looks_like_calendar,
     read_calendar,
 )
-from confirmcheck.errors import InputError
 from confirmcheck.stay import Stay
 from tests.calendar.conftest import Calendars
 
@@ -28,7 +28,8 @@ ONE = (
 
 def test_import_confirmcheck_does_not_import_the_calendar_libraries() -> None:
     code = (
-        "import sys, confirmcheck, confirmcheck.calendar, confirmcheck.cli\n"
+        "import sys, confirmcheck, confirmcheck.readers.ics, confirmcheck.calendar\n"
+        "import confirmcheck.cli\n"
         "heavy = {'icalendar', 'recurring_ical_events', 'x_wr_timezone'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )

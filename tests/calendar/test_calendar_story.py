@@ -8,10 +8,10 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from confirmcheck.calendar import read_calendar
 from confirmcheck.cli import EXIT_DIFFERS, EXIT_INPUT, main
 from confirmcheck.diff import diff
-from confirmcheck.loading import load_stays
+from confirmcheck.readers.ics import read_calendar
+from confirmcheck.readers.json import load_stays
 from confirmcheck.report import report_to_json
 
 STORY = Path(__file__).parent.parent.parent / "examples" / "story"

@@ -15,8 +15,9 @@ import icalendar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confirmcheck.calendar import OUTCOME, ROOM_TYPE, report_to_ics
+from confirmcheck.calendar import report_to_ics
 from confirmcheck.diff import diff
+from confirmcheck.readers.ics import OUTCOME, ROOM_TYPE
 from confirmcheck.render import summarize
 from confirmcheck.stay import Stay
 

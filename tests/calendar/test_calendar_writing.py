@@ -8,9 +8,10 @@ from typing import Any
 import icalendar
 import pytest
 
-from confirmcheck.calendar import read_calendar, report_to_ics
+from confirmcheck.calendar import report_to_ics
 from confirmcheck.diff import diff
 from confirmcheck.errors import InputError, LocaleError
+from confirmcheck.readers.ics import read_calendar
 from confirmcheck.report import Report
 from confirmcheck.stay import Series, Stay
 

@@ -1,0 +1,1 @@
+"""Readers: stays from the formats guests and hotels send (JSON, iCalendar)."""
