@@ -25,7 +25,7 @@ from confirmcheck.audit import AuditResult, Pair, Side, Verdict, check_many
 from confirmcheck.bulk.chunks import Chunk
 from confirmcheck.bulk.sources import CSV_FIELDS
 from confirmcheck.errors import InputError, Problem
-from confirmcheck.loading import parse_json, parse_stays, stay_from_json
+from confirmcheck.readers.json import parse_json, parse_stays, stay_from_json
 from confirmcheck.stay import Series, Stay, expand
 
 __all__ = [
