@@ -161,6 +161,9 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
         raise InputError("--scheduler needs --engine dask")
     if options.today is not None and options.arriving_within is None:
         raise InputError("--today needs --arriving-within")
+    # --jobs N uses N cores: Polars, reading the exports here, too (unless told
+    # otherwise; it reads this when first imported).
+    os.environ.setdefault("POLARS_MAX_THREADS", str(options.jobs))
     try:
         import polars  # noqa: F401
         import tqdm  # noqa: F401

@@ -12,3 +12,11 @@ tqdm); ``--engine dask`` needs the ``dask`` extra. The steps, one module each:
 * :mod:`~confirmcheck.bulk.engines` runs the chunks in this process, in a process
   pool, or on a Dask cluster, and hands the outcomes back in order.
 """
+
+import os
+
+
+def use_one_thread() -> None:
+    """Give Polars one thread in this process (a pool's or a cluster's worker:
+    each works on its own chunk, so more threads would only compete)."""
+    os.environ["POLARS_MAX_THREADS"] = "1"

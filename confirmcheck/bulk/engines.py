@@ -16,6 +16,7 @@ from contextlib import ExitStack
 from functools import partial
 from typing import Any, Literal, Protocol
 
+from confirmcheck.bulk import use_one_thread
 from confirmcheck.bulk.chunks import Chunk
 from confirmcheck.bulk.work import ChunkOutcome, Settings, audit_chunk
 from confirmcheck.errors import InputError
@@ -54,7 +55,9 @@ def outcomes(
     else:
         # Spawned, not forked: Polars' threads do not survive a fork.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=use_one_thread
+        ) as pool:
             try:
                 yield from _in_order(chunks, partial(pool.submit, work), jobs)
             finally:
@@ -83,6 +86,7 @@ def _on_dask(
                     processes=True,
                     host="127.0.0.1",
                     dashboard_address=None,
+                    env={"POLARS_MAX_THREADS": "1"},
                 )
             )
             client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]

@@ -94,35 +94,76 @@ class ChunkOutcome:
 
 def audit_chunk(chunk: Chunk, settings: Settings) -> ChunkOutcome:
     """The result lines of a chunk's keys, in key order."""
+    same, keys = _first_pass(chunk, settings.window)
     rows = pl.concat(
         [
             chunk.requested.with_columns(side=pl.lit(_REQUESTED, pl.Int8)),
             chunk.confirmed.with_columns(side=pl.lit(_CONFIRMED, pl.Int8)),
         ]
     )
-    keys = _first_pass(rows, settings.window)
-    same = keys.filter("same")
+    others = rows.join(same, on="key", how="anti")
     if settings.window is not None:
         same = same.filter("arriving")
-    read_one_by_one = keys.filter(~pl.col("same")).select("key")
-    results = list(
-        check_many(_pairs(rows, read_one_by_one, settings), locale=settings.locale)
-    )
-    complete = _complete_rows(rows, same, settings)
+    results = list(check_many(_pairs(others, settings), locale=settings.locale))
+    complete = _complete_rows(rows.join(same, on="key", how="semi"), same, settings)
     found = pl.concat([complete, result_rows(results)]).sort("key", maintain_order=True)
     return ChunkOutcome(
         text=format_rows(found, settings.format),
-        keys=keys.height,
+        keys=keys,
         counts=count_verdicts(found),
         worst=worst_keys(found),
     )
 
 
 def _first_pass(
+    chunk: Chunk, window: tuple[dt.date, dt.date] | None
+) -> tuple[pl.DataFrame, int]:
+    """The keys whose records are plain and the same on both sides (with how
+    many stays and nights they request, and whether one arrives in ``window``),
+    and how many keys the chunk has."""
+    requested, confirmed = (
+        _described(side, window) for side in (chunk.requested, chunk.confirmed)
+    )
+    # Most keys have one record a side: those are compared record to record.
+    ones = requested.filter("single").join(
+        confirmed.filter("single"), on="key", suffix="_given", maintain_order="left"
+    )
+    same_ones = ones.filter(
+        pl.col("plain")
+        & pl.col("plain_given")
+        & (pl.col("signature") == pl.col("signature_given"))
+    ).select("key", stays=pl.lit(1, pl.UInt32), nights="nights", arriving="arriving")
+    # The others by the sorted lists of their signatures.
+    asked, given = (
+        side.filter(~pl.col("single"))
+        .sort("key", "signature", maintain_order=True)
+        .group_by("key", maintain_order=True)
+        .agg(
+            "signature",
+            pl.col("plain").all(),
+            pl.len().alias("stays"),
+            pl.col("nights").sum(),
+            pl.col("arriving").any(),
+        )
+        for side in (requested, confirmed)
+    )
+    many = asked.join(given, on="key", suffix="_given", maintain_order="left")
+    same_many = many.filter(
+        pl.col("plain")
+        & pl.col("plain_given")
+        & (pl.col("signature") == pl.col("signature_given"))
+    ).select("key", "stays", "nights", "arriving")
+    same = pl.concat([same_ones, same_many]).sort("key")
+    keys = pl.concat([requested["key"], confirmed["key"]]).n_unique()
+    return same, keys
+
+
+def _described(
     rows: pl.DataFrame, window: tuple[dt.date, dt.date] | None
 ) -> pl.DataFrame:
-    """Per key: are its records plain and the same on both sides; how many nights
-    it requests; does it request a night in ``window``."""
+    """One side's rows (sorted by key) with what the first pass compares: are
+    they plain, their signature, nights, arriving in ``window``, and is the row
+    its key's only one."""
     check_in = pl.col("check_in").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
     check_out = pl.col("check_out").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
     plain = (
@@ -148,28 +189,17 @@ def _first_pass(
         pl.col("guests").fill_null(""),
         separator="\x1f",
     )
-    requested = pl.col("side") == _REQUESTED
-    confirmed = pl.col("side") == _CONFIRMED
     start, end = window if window is not None else (dt.date.min, dt.date.max)
-    per_key = rows.with_columns(
+    key = pl.col("key")
+    return rows.select(
+        "key",
         plain=plain,
         signature=signature,
         nights=(check_out - check_in).dt.total_days(),
-        arriving=(check_in < end) & (check_out > start),
-    ).group_by("key", maintain_order=True)
-    keys = per_key.agg(
-        plain=pl.col("plain").all(),
-        asked=pl.col("signature").filter(requested).sort().str.join("\x1e"),
-        given=pl.col("signature").filter(confirmed).sort().str.join("\x1e"),
-        stays=requested.sum(),
-        nights=pl.col("nights").filter(requested).sum(),
-        arriving=pl.col("arriving").filter(requested).any(),
+        arriving=((check_in < end) & (check_out > start)).fill_null(False),
+        single=(key != key.shift(1)).fill_null(True)
+        & (key != key.shift(-1)).fill_null(True),
     )
-    return keys.with_columns(
-        same=pl.col("plain")
-        & (pl.col("stays") > 0)
-        & (pl.col("asked") == pl.col("given"))
-    ).select("key", "same", "stays", "nights", "arriving")
 
 
 def _complete_rows(
@@ -183,7 +213,8 @@ def _complete_rows(
     """
     examples = same.unique(["stays", "nights"], keep="first", maintain_order=True)
     found = check_many(
-        _pairs(rows, examples.select("key"), settings), locale=settings.locale
+        _pairs(rows.join(examples, on="key", how="semi"), settings),
+        locale=settings.locale,
     )
     headlines = pl.DataFrame(
         [(r.key, r.headline) for r in found],
@@ -205,13 +236,10 @@ def _complete_rows(
     )
 
 
-def _pairs(
-    rows: pl.DataFrame, keys: pl.DataFrame, settings: Settings
-) -> Iterator[Pair]:
-    """The stays of ``keys``, read record by record, as ``check_many`` takes them."""
-    chosen = rows.join(keys, on="key", how="semi").sort(
-        "key", "side", maintain_order=True
-    )
+def _pairs(rows: pl.DataFrame, settings: Settings) -> Iterator[Pair]:
+    """The stays of the keys of ``rows``, read record by record, as
+    ``check_many`` takes them."""
+    chosen = rows.sort("key", "side", maintain_order=True)
     columns = ("key", "side", "line", *CSV_FIELDS, "record")
     records = chosen.select(columns).iter_rows()
     for key, group in groupby(records, key=lambda row: row[0]):
