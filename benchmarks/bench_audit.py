@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from confirmcheck import Series, Stay, diff, report_to_json  # noqa: E402
-from confirmcheck.readers.json import parse_json, parse_stays  # noqa: E402
+from confirmcheck.readers.json import parse_json, read_stays_file  # noqa: E402
 from tests.exports import FIRST_DAY, generate, write_exports  # noqa: E402
 
 DAYS = 400  # check-ins within a year, stays of up to 8 nights
@@ -89,7 +89,7 @@ def one_by_one(requested: Path, confirmed: Path, out: Path) -> tuple[float, int]
             for line in handle:
                 value = parse_json(line)
                 key = value.pop("key")
-                sides[key][side].extend(parse_stays(value).stays)
+                sides[key][side].extend(read_stays_file(value).stays)
     not_booked = 0
     with out.open("w", encoding="utf-8") as handle:
         for key in sorted(sides):

@@ -49,7 +49,7 @@ from typing import Any, TypeVar
 import portion
 
 from confirmcheck.diff import diff
-from confirmcheck.readers.json import load_stays
+from confirmcheck.readers import load_stays
 from confirmcheck.report import (
     Range,
     Report,
@@ -152,8 +152,8 @@ def _replace(stay: Stay, **changes: Any) -> Stay:
 
 def story_stays() -> tuple[list[Stay], list[Stay]]:
     """The story's 20-week series and its confirmation, as Stay objects."""
-    requested = load_stays((STORY / "requested.json").read_bytes()).stays
-    confirmed = load_stays((STORY / "confirmed.json").read_bytes()).stays
+    requested = load_stays(STORY / "requested.json").stays
+    confirmed = load_stays(STORY / "confirmed.json").stays
     return expand(requested), expand(confirmed)
 
 

@@ -17,13 +17,7 @@ from confirmcheck.audit import AuditResult, Verdict, check_many
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
-from confirmcheck.readers.json import (
-    StaysFile,
-    load_stays,
-    parse_json,
-    parse_stays,
-    stays_from_json,
-)
+from confirmcheck.readers import StaysFile, load_stays, read_stays, stays_schema
 from confirmcheck.render import (
     Section,
     Summary,
@@ -117,9 +111,8 @@ __all__ = [
     "insert_summary",
     "load_stays",
     "looks_like_calendar",
-    "parse_json",
-    "parse_stays",
     "read_calendar",
+    "read_stays",
     "render_html",
     "render_text",
     "report_from_dict",
@@ -129,6 +122,6 @@ __all__ = [
     "report_to_ics",
     "report_to_json",
     "resolve_locale",
-    "stays_from_json",
+    "stays_schema",
     "summarize",
 ]

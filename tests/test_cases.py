@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from confirmcheck.diff import diff
-from confirmcheck.readers.json import parse_stays
+from confirmcheck.readers import read_stays
 from confirmcheck.report import report_from_json, report_to_json
 from tests.support import CASES, schema_errors
 
@@ -57,8 +57,8 @@ def test_case(path: Path) -> None:
     case = json.loads(path.read_text("utf-8"))
     assert set(case) <= CASE_KEYS, f"unknown keys in {path.name}"
     report = diff(
-        parse_stays(case["requested"], path=("requested",)).stays,
-        parse_stays(case["confirmed"], path=("confirmed",)).stays,
+        read_stays(case["requested"], path=("requested",)).stays,
+        read_stays(case["confirmed"], path=("confirmed",)).stays,
     )
     text = report_to_json(report)
     actual = json.loads(text)

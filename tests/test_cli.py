@@ -110,6 +110,17 @@ def test_bad_input_gives_one_line_naming_the_file_and_the_place(
     )
 
 
+def test_a_file_in_no_known_format_says_what_it_starts_with(tmp_path: Path) -> None:
+    good = write(tmp_path / "good.json", [WEEK])
+    event = tmp_path / "event.ics"
+    event.write_bytes(b"BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n")
+    assert_one_error_line(
+        run("check", event, good),
+        f"confirmcheck: {event}: requested: is neither JSON nor an iCalendar file: "
+        "it starts with 'BEGIN:VEVENT'; a calendar starts with BEGIN:VCALENDAR",
+    )
+
+
 def test_bad_standard_input_is_named_as_such(tmp_path: Path) -> None:
     good = write(tmp_path / "good.json", [WEEK])
     assert_one_error_line(
@@ -238,3 +249,15 @@ def test_python_m_confirmcheck_runs_the_command_on_the_story() -> None:
     assert schema_errors(report) == []
     assert report["totals"]["stays_not_booked"] == 1
     assert report["not_booked"][0]["stay"] == 10
+
+
+def test_every_command_is_a_module_with_add_parser_and_run() -> None:
+    from confirmcheck.cli import COMMANDS, build_parser
+
+    names = [module.__name__.rpartition(".")[2] for module in COMMANDS]
+    assert names == ["check", "attach", "audit"]
+    for module in COMMANDS:
+        assert callable(module.add_parser)
+        assert callable(module.run)
+    options = build_parser().parse_args(["check", "a.json", "b.json"])
+    assert options.run is COMMANDS[0].run

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
 from confirmcheck.errors import InputError
-from confirmcheck.readers.json import load_stays, parse_stays
+from confirmcheck.readers import load_stays, read_stays
 from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay
 
 D = dt.date
@@ -18,7 +19,7 @@ GOOD = {"check_in": "2026-03-09", "check_out": "2026-03-13"}
 def problems_of(text: str | bytes, side: str = "requested") -> list[str]:
     """The problems loading ``text`` as one side of a check gives, one line each."""
     with pytest.raises(InputError) as error:
-        load_stays(text, path=(side,))
+        read_stays(text, path=(side,))
     return [str(problem) for problem in error.value.problems]
 
 
@@ -40,7 +41,7 @@ def test_a_stay_with_every_field() -> None:
             "ref": "A-1234",
         }
     )
-    assert load_stays(text).stays == (
+    assert read_stays(text).stays == (
         Stay(
             D(2026, 3, 9),
             D(2026, 3, 13),
@@ -54,14 +55,14 @@ def test_a_stay_with_every_field() -> None:
 
 def test_null_optional_fields_mean_not_given() -> None:
     text = stays_json({**GOOD, "room_type": None, "guests": None, "ref": None})
-    assert load_stays(text).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+    assert read_stays(text).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
 
 
 def test_a_stays_file_may_be_an_object_with_hotel_and_time_zone() -> None:
     text = json.dumps(
         {"hotel": " Hotel Alpenblick ", "timezone": "Europe/Vienna", "stays": [GOOD]}
     )
-    loaded = load_stays(text.encode())
+    loaded = read_stays(text.encode())
     assert loaded.stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
     assert (loaded.hotel, loaded.timezone) == ("Hotel Alpenblick", "Europe/Vienna")
 
@@ -76,7 +77,7 @@ def test_a_series_with_exdate_and_rdate() -> None:
             "rdate": ["2026-02-02"],
         }
     )
-    (series,) = load_stays(text).stays
+    (series,) = read_stays(text).stays
     assert isinstance(series, Series)
     assert [s.check_in for s in series.stays] == [
         D(2026, 1, 5),
@@ -87,12 +88,46 @@ def test_a_series_with_exdate_and_rdate() -> None:
 
 def test_utf8_with_a_byte_order_mark_is_read() -> None:
     text = b"\xef\xbb\xbf" + stays_json(GOOD).encode()
-    assert len(load_stays(text).stays) == 1
+    assert len(read_stays(text).stays) == 1
 
 
 def test_an_empty_array_is_no_stays() -> None:
-    assert load_stays("[]").stays == ()
-    assert load_stays('{"stays": []}').stays == ()
+    assert read_stays("[]").stays == ()
+    assert read_stays('{"stays": []}').stays == ()
+
+
+#: Every document the tests above read, decoded (the schema tests use them too).
+ACCEPTED: list[object] = [
+    [
+        {
+            "check_in": "2026-03-09",
+            "check_out": "2026-03-13",
+            "rooms": 2,
+            "room_type": "double",
+            "guests": 2,
+            "ref": "A-1234",
+        }
+    ],
+    [{**GOOD, "room_type": None, "guests": None, "ref": None}],
+    {"hotel": " Hotel Alpenblick ", "timezone": "Europe/Vienna", "stays": [GOOD]},
+    [
+        {
+            "check_in": "2026-01-05",
+            "check_out": "2026-01-09",
+            "rrule": "FREQ=WEEKLY;COUNT=3",
+            "exdate": ["2026-01-12"],
+            "rdate": ["2026-02-02"],
+        }
+    ],
+    [GOOD],
+    [],
+    {"stays": []},
+]
+
+
+@pytest.mark.parametrize("document", ACCEPTED)
+def test_every_accepted_document_is_read(document: object) -> None:
+    assert read_stays(document) == read_stays(json.dumps(document))
 
 
 # --- Problems in a stay -----------------------------------------------------------
@@ -113,106 +148,112 @@ def test_check_out_not_after_check_in_names_the_stay() -> None:
 def test_problems_are_also_json_pointers() -> None:
     text = stays_json(GOOD, {**GOOD, "check_out": "2026-02-30"})
     with pytest.raises(InputError) as error:
-        load_stays(text, path=("requested",))
+        read_stays(text, path=("requested",))
     assert [p.pointer for p in error.value.problems] == ["/requested/1/check_out"]
 
 
 KNOWN = "check_in, check_out, exdate, guests, rdate, ref, room_type, rooms, rrule"
 
 
+MALFORMED_STAYS = [
+    (
+        {**GOOD, "room": "double"},
+        f"requested[0].room: is not a field of a stay (known: {KNOWN})",
+    ),
+    (
+        {**GOOD, "Rooms": 2},
+        f"requested[0].Rooms: is not a field of a stay (known: {KNOWN})",
+    ),
+    ({"check_out": "2026-03-13"}, "requested[0].check_in: is missing"),
+    (
+        {**GOOD, "check_in": 20260309},
+        "requested[0].check_in: must be a date (YYYY-MM-DD), not a number",
+    ),
+    (
+        {**GOOD, "check_in": None},
+        "requested[0].check_in: must be a date (YYYY-MM-DD), not null",
+    ),
+    (
+        {**GOOD, "check_in": "9 March 2026"},
+        "requested[0].check_in: 9 March 2026 is not a date (YYYY-MM-DD)",
+    ),
+    (
+        {**GOOD, "check_in": "2026-3-9"},
+        "requested[0].check_in: 2026-3-9 is not a date (YYYY-MM-DD)",
+    ),
+    (
+        {**GOOD, "check_in": "2026-03-09T15:00"},
+        "requested[0].check_in: 2026-03-09T15:00 is not a date (YYYY-MM-DD)",
+    ),
+    (
+        {**GOOD, "check_in": "20260309"},
+        "requested[0].check_in: 20260309 is not a date (YYYY-MM-DD)",
+    ),
+    (
+        {**GOOD, "check_in": "٢٠٢٦-٠٣-٠٩"},
+        "requested[0].check_in: ٢٠٢٦-٠٣-٠٩ is not a date",
+    ),
+    ({**GOOD, "rooms": 0}, "requested[0].rooms: must be at least 1, not 0"),
+    (
+        {**GOOD, "rooms": "2"},
+        "requested[0].rooms: must be a whole number, not str",
+    ),
+    (
+        {**GOOD, "rooms": True},
+        "requested[0].rooms: must be a whole number, not bool",
+    ),
+    (
+        {**GOOD, "rooms": 2.0},
+        "requested[0].rooms: must be a whole number, not float",
+    ),
+    (
+        {**GOOD, "guests": 1.5},
+        "requested[0].guests: must be a whole number, not float",
+    ),
+    (
+        {**GOOD, "rooms": None},
+        "requested[0].rooms: must be a whole number, not NoneType",
+    ),
+    (
+        {**GOOD, "room_type": ""},
+        "requested[0].room_type: must not be empty (leave it out instead)",
+    ),
+    ({**GOOD, "ref": 1234}, "requested[0].ref: must be text, not int"),
+    (
+        {**GOOD, "exdate": ["2026-03-09"]},
+        "requested[0].exdate: needs an rrule",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("stay", "expected"),
-    [
-        (
-            {**GOOD, "room": "double"},
-            f"requested[0].room: is not a field of a stay (known: {KNOWN})",
-        ),
-        (
-            {**GOOD, "Rooms": 2},
-            f"requested[0].Rooms: is not a field of a stay (known: {KNOWN})",
-        ),
-        ({"check_out": "2026-03-13"}, "requested[0].check_in: is missing"),
-        (
-            {**GOOD, "check_in": 20260309},
-            "requested[0].check_in: must be a date (YYYY-MM-DD), not a number",
-        ),
-        (
-            {**GOOD, "check_in": None},
-            "requested[0].check_in: must be a date (YYYY-MM-DD), not null",
-        ),
-        (
-            {**GOOD, "check_in": "9 March 2026"},
-            "requested[0].check_in: 9 March 2026 is not a date (YYYY-MM-DD)",
-        ),
-        (
-            {**GOOD, "check_in": "2026-3-9"},
-            "requested[0].check_in: 2026-3-9 is not a date (YYYY-MM-DD)",
-        ),
-        (
-            {**GOOD, "check_in": "2026-03-09T15:00"},
-            "requested[0].check_in: 2026-03-09T15:00 is not a date (YYYY-MM-DD)",
-        ),
-        (
-            {**GOOD, "check_in": "20260309"},
-            "requested[0].check_in: 20260309 is not a date (YYYY-MM-DD)",
-        ),
-        (
-            {**GOOD, "check_in": "٢٠٢٦-٠٣-٠٩"},
-            "requested[0].check_in: ٢٠٢٦-٠٣-٠٩ is not a date",
-        ),
-        ({**GOOD, "rooms": 0}, "requested[0].rooms: must be at least 1, not 0"),
-        (
-            {**GOOD, "rooms": "2"},
-            "requested[0].rooms: must be a whole number, not str",
-        ),
-        (
-            {**GOOD, "rooms": True},
-            "requested[0].rooms: must be a whole number, not bool",
-        ),
-        (
-            {**GOOD, "rooms": 2.0},
-            "requested[0].rooms: must be a whole number, not float",
-        ),
-        (
-            {**GOOD, "guests": 1.5},
-            "requested[0].guests: must be a whole number, not float",
-        ),
-        (
-            {**GOOD, "rooms": None},
-            "requested[0].rooms: must be a whole number, not NoneType",
-        ),
-        (
-            {**GOOD, "room_type": ""},
-            "requested[0].room_type: must not be empty (leave it out instead)",
-        ),
-        ({**GOOD, "ref": 1234}, "requested[0].ref: must be text, not int"),
-        (
-            {**GOOD, "exdate": ["2026-03-09"]},
-            "requested[0].exdate: needs an rrule",
-        ),
-    ],
+    MALFORMED_STAYS,
 )
 def test_a_malformed_stay_names_the_field(stay: object, expected: str) -> None:
     assert problems_of(stays_json(stay)) == [expected]
 
 
+MALFORMED_FILES = [
+    ([["2026-03-09", "2026-03-13"]], "requested[0]: must be an object (a stay)"),
+    ("stays", "requested: must be an array of stays or an object with stays"),
+    ({"stays": {}}, "requested.stays: must be an array of stays, not an object"),
+    ({}, "requested.stays: is missing"),
+    ({"stays": [], "hotel": 5}, "requested.hotel: must be a name (text)"),
+    (
+        {"stays": [], "timezone": "Mars/Olympus"},
+        "requested.timezone: Mars/Olympus is not an IANA time zone",
+    ),
+    (
+        {"stays": [], "guest": "Mr X"},
+        "requested.guest: is not a field of a stays file",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [
-        ([["2026-03-09", "2026-03-13"]], "requested[0]: must be an object (a stay)"),
-        ("stays", "requested: must be an array of stays or an object with stays"),
-        ({"stays": {}}, "requested.stays: must be an array of stays, not an object"),
-        ({}, "requested.stays: is missing"),
-        ({"stays": [], "hotel": 5}, "requested.hotel: must be a name (text)"),
-        (
-            {"stays": [], "timezone": "Mars/Olympus"},
-            "requested.timezone: Mars/Olympus is not an IANA time zone",
-        ),
-        (
-            {"stays": [], "guest": "Mr X"},
-            "requested.guest: is not a field of a stays file",
-        ),
-    ],
+    MALFORMED_FILES,
 )
 def test_a_malformed_file_names_the_place(value: object, expected: str) -> None:
     (problem,) = problems_of(json.dumps(value))
@@ -234,7 +275,7 @@ def test_every_problem_is_reported_at_once() -> None:
         {**GOOD, "rooms": 0}, GOOD, {"check_in": "2026-03-09", "check_out": "x"}
     )
     with pytest.raises(InputError) as error:
-        load_stays(text, path=("requested",))
+        read_stays(text, path=("requested",))
     assert [str(p) for p in error.value.problems] == [
         "requested[0].rooms: must be at least 1, not 0",
         "requested[2].check_out: x is not a date (YYYY-MM-DD)",
@@ -265,7 +306,7 @@ def test_every_problem_is_reported_at_once() -> None:
             "requested: Infinity is not a JSON number",
         ),
         ("[", "requested: is not JSON: Expecting value (line 1, column 2)"),
-        ("", "requested: is not JSON: Expecting value (line 1, column 1)"),
+        ("", "requested: is neither JSON nor an iCalendar file: it is empty"),
         (
             '[{"check_in": "2026-03-09",}]',
             "requested: is not JSON: Expecting property name enclosed in double "
@@ -302,34 +343,37 @@ def series_json(rule: object, **fields: object) -> str:
     )
 
 
+BAD_RULES = [
+    (
+        "FREQ=WEEKLY",
+        "requested[0].rrule: the rule never ends; give COUNT or UNTIL to bound it",
+    ),
+    (
+        "FREQ=HOURLY;COUNT=5",
+        "requested[0].rrule: FREQ=HOURLY is finer than DAILY; stays count nights",
+    ),
+    (
+        "FREQ=DAILY;BYHOUR=8;COUNT=5",
+        "requested[0].rrule: BYHOUR is finer than a day; stays count nights",
+    ),
+    (
+        f"FREQ=DAILY;COUNT={MAX_OCCURRENCES + 1}",
+        f"requested[0].rrule: COUNT={MAX_OCCURRENCES + 1} is more than the "
+        f"{MAX_OCCURRENCES} occurrences a series may have",
+    ),
+    (
+        "FREQ=WEEKLY;BYDAY=WE;COUNT=5",
+        "requested[0].rrule: the rule does not give the first stay's check_in "
+        "2026-01-05 as its first occurrence; start the series on a day the rule "
+        "gives",
+    ),
+    (20, "requested[0].rrule: must be text, not int"),
+]
+
+
 @pytest.mark.parametrize(
     ("rule", "expected"),
-    [
-        (
-            "FREQ=WEEKLY",
-            "requested[0].rrule: the rule never ends; give COUNT or UNTIL to bound it",
-        ),
-        (
-            "FREQ=HOURLY;COUNT=5",
-            "requested[0].rrule: FREQ=HOURLY is finer than DAILY; stays count nights",
-        ),
-        (
-            "FREQ=DAILY;BYHOUR=8;COUNT=5",
-            "requested[0].rrule: BYHOUR is finer than a day; stays count nights",
-        ),
-        (
-            f"FREQ=DAILY;COUNT={MAX_OCCURRENCES + 1}",
-            f"requested[0].rrule: COUNT={MAX_OCCURRENCES + 1} is more than the "
-            f"{MAX_OCCURRENCES} occurrences a series may have",
-        ),
-        (
-            "FREQ=WEEKLY;BYDAY=WE;COUNT=5",
-            "requested[0].rrule: the rule does not give the first stay's check_in "
-            "2026-01-05 as its first occurrence; start the series on a day the rule "
-            "gives",
-        ),
-        (20, "requested[0].rrule: must be text, not int"),
-    ],
+    BAD_RULES,
 )
 def test_a_series_that_cannot_be_expanded_names_its_rule(
     rule: object, expected: str
@@ -349,22 +393,25 @@ def test_a_rule_that_never_matches_is_an_input_error() -> None:
     assert problem.startswith("requested[0].rrule: ")
 
 
+BAD_SERIES_DATES: list[tuple[dict[str, object], str]] = [
+    (
+        {"exdate": ["2026-01-12", "2026-01-13"]},
+        "requested[0].exdate[1]: 2026-01-13 is not an occurrence of the series",
+    ),
+    (
+        {"exdate": ["2026-01-12", "13 Jan 2026"]},
+        "requested[0].exdate[1]: 13 Jan 2026 is not a date (YYYY-MM-DD)",
+    ),
+    (
+        {"rdate": "2026-02-02"},
+        "requested[0].rdate: must be an array of dates, not text",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("fields", "expected"),
-    [
-        (
-            {"exdate": ["2026-01-12", "2026-01-13"]},
-            "requested[0].exdate[1]: 2026-01-13 is not an occurrence of the series",
-        ),
-        (
-            {"exdate": ["2026-01-12", "13 Jan 2026"]},
-            "requested[0].exdate[1]: 13 Jan 2026 is not a date (YYYY-MM-DD)",
-        ),
-        (
-            {"rdate": "2026-02-02"},
-            "requested[0].rdate: must be an array of dates, not text",
-        ),
-    ],
+    BAD_SERIES_DATES,
 )
 def test_exdate_and_rdate_problems_name_the_date(
     fields: dict[str, object], expected: str
@@ -372,5 +419,113 @@ def test_exdate_and_rdate_problems_name_the_date(
     assert problems_of(series_json("FREQ=WEEKLY;COUNT=3", **fields)) == [expected]
 
 
-def test_parse_stays_takes_decoded_json() -> None:
-    assert parse_stays([GOOD]).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+def test_decoded_json_is_read_as_it_is() -> None:
+    assert read_stays([GOOD]).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+
+
+def test_a_decoded_stays_object_is_read_as_it_is() -> None:
+    loaded = read_stays({"stays": [GOOD], "hotel": "Alpenblick"})
+    assert loaded.stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+    assert loaded.hotel == "Alpenblick"
+
+
+# --- Recognising the format ---------------------------------------------------
+
+CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:one\r\n"
+    "DTSTART;VALUE=DATE:20260309\r\nDTEND;VALUE=DATE:20260313\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    "data", [CALENDAR, CALENDAR.encode(), b"\xef\xbb\xbf" + CALENDAR.encode()]
+)
+def test_icalendar_text_or_bytes_is_read_as_a_calendar(data: str | bytes) -> None:
+    loaded = read_stays(data, timezone="Europe/Vienna")
+    assert loaded.stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+    assert loaded.timezone == "Europe/Vienna"
+
+
+def test_calendar_problems_are_named_under_the_path() -> None:
+    broken = CALENDAR.replace("20260313", "20260301")
+    (problem,) = problems_of(broken)
+    assert problem == (
+        "requested: line 7, UID one: DTEND 2026-03-01 is before DTSTART 2026-03-09"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n",
+            "requested: is neither JSON nor an iCalendar file: it starts with "
+            "'BEGIN:VEVENT'; a calendar starts with BEGIN:VCALENDAR",
+        ),
+        (
+            "check_in,check_out\n2026-03-09,2026-03-13\n",
+            "requested: is neither JSON nor an iCalendar file: it starts with "
+            "'check_in,check_out'; JSON stays start with [ or {, a calendar with "
+            "BEGIN:VCALENDAR",
+        ),
+        (" \n\t", "requested: is neither JSON nor an iCalendar file: it is empty"),
+    ],
+)
+def test_a_file_in_no_known_format_says_what_it_starts_with(
+    text: str, expected: str
+) -> None:
+    assert problems_of(text) == [expected]
+    assert problems_of(text.encode()) == [expected]
+
+
+@pytest.mark.parametrize(("value", "kind"), [(5, "int"), (None, "NoneType")])
+def test_a_value_that_is_no_document_is_an_input_error(
+    value: object, kind: str
+) -> None:
+    with pytest.raises(InputError) as error:
+        read_stays(value, path=("requested",))
+    assert str(error.value) == (
+        "requested: must be an array of stays, an object with stays, or the text "
+        f"of a JSON or iCalendar file, not {kind}"
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [[GOOD] * 3, {"stays": [GOOD] * 3}, json.dumps([GOOD] * 3)],
+    ids=["array", "object", "text"],
+)
+def test_max_entries_is_checked_before_the_stays_are_read(value: object) -> None:
+    bad = [{"check_in": "x"}] * 3  # would give three problems if it were read
+    value = value if not isinstance(value, list) else bad
+    with pytest.raises(InputError) as error:
+        read_stays(value, max_entries=2, path=("requested",))
+    assert str(error.value) == "requested: has 3 entries; at most 2 are accepted"
+    assert len(read_stays([GOOD] * 2, max_entries=2).stays) == 2
+
+
+def test_load_stays_reads_a_json_file(tmp_path: Path) -> None:
+    file = tmp_path / "requested.json"
+    file.write_text(stays_json(GOOD))
+    assert load_stays(file).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+    assert load_stays(str(file)) == load_stays(file)
+
+
+def test_load_stays_reads_a_calendar_whatever_it_is_called(tmp_path: Path) -> None:
+    file = tmp_path / "requested.json"
+    file.write_text(CALENDAR)
+    assert load_stays(file).stays == (Stay(D(2026, 3, 9), D(2026, 3, 13)),)
+
+
+def test_load_stays_names_the_file_in_its_problems(tmp_path: Path) -> None:
+    file = tmp_path / "requested.json"
+    file.write_text(stays_json(GOOD, {**GOOD, "check_out": "2026-02-30"}))
+    with pytest.raises(InputError) as error:
+        load_stays(file)
+    assert str(error.value) == f"{file}[1].check_out: 2026-02-30 is not a date"
+
+
+def test_load_stays_leaves_a_missing_file_to_os_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        load_stays(tmp_path / "missing.json")

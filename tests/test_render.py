@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from confirmcheck import LocaleError, Stay, diff
-from confirmcheck.readers.json import load_stays
+from confirmcheck.readers import read_stays
 from confirmcheck.render import (
     MIN_WIDTH,
     render_html,
@@ -36,11 +36,11 @@ def case_report(name: str) -> Report:
     if name == "story":
         requested = (EXAMPLES / "story" / "requested.json").read_bytes()
         confirmed = (EXAMPLES / "story" / "confirmed.json").read_bytes()
-        return diff(load_stays(requested).stays, load_stays(confirmed).stays)
+        return diff(read_stays(requested).stays, read_stays(confirmed).stays)
     case = json.loads((GOLDEN / "cases" / f"{name}.json").read_text("utf-8"))
     return diff(
-        load_stays(json.dumps(case["requested"])).stays,
-        load_stays(json.dumps(case["confirmed"])).stays,
+        read_stays(json.dumps(case["requested"])).stays,
+        read_stays(json.dumps(case["confirmed"])).stays,
     )
 
 

@@ -1,15 +1,20 @@
 """The OpenAPI 3.1 document served at ``GET /openapi.json``.
 
-It is built from the same constants and settings the service runs with (size
-limits, tolerance, whether a bearer token is accepted), and the tests hold it to the
-running app: every route is documented and every documented route exists, and every
-response the tests see validates against the schema documented for it.
+The stays and the report are described once, by the library's JSON Schemas
+(:func:`confirmcheck.stays_schema`, :func:`confirmcheck.report_schema`): they are
+embedded as they are under ``components/schemas`` and every body refers to them.
+Only the paths, the headers, the request envelopes and the limits the service is
+configured with (sizes, tolerance, whether a bearer token is accepted) are written
+here. The tests hold the document to the running app: every route is documented
+and every documented route exists, and every response the tests see validates
+against the schema documented for it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from confirmcheck import report_schema, stays_schema
 from webhook.api import COMPLETE_HEADER, MAX_ENTRIES, MAX_STAYS, RFC822
 from webhook.config import Config
 from webhook.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
@@ -23,13 +28,28 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _date(description: str) -> dict[str, Any]:
-    return {"type": "string", "format": "date", "description": description}
+def _embedded(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    """A package schema as ``components/schemas/<name>``: its ``$defs`` stay where
+    they are, so its references are rewritten to point there."""
+    inner = f"#/components/schemas/{name}/$defs/"
 
+    def rewrite(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: (
+                    item.replace("#/$defs/", inner, 1)
+                    if key == "$ref" and isinstance(item, str)
+                    else rewrite(item)
+                )
+                for key, item in value.items()
+                if key != "$schema"  # the document's dialect is 2020-12 already
+            }
+        if isinstance(value, list):
+            return [rewrite(item) for item in value]
+        return value
 
-_TEXT_OR_NULL = {"type": ["string", "null"], "pattern": r"\S"}
-_COUNT = {"type": "integer", "minimum": 1}
-_COUNT_OR_NULL = {"type": ["integer", "null"], "minimum": 1}
+    embedded: dict[str, Any] = rewrite(schema)
+    return embedded
 
 
 def _check_properties() -> dict[str, Any]:
@@ -63,123 +83,25 @@ def _check_properties() -> dict[str, Any]:
 
 
 def _schemas() -> dict[str, Any]:
-    range_properties: dict[str, Any] = {
-        "stay": {
-            "type": ["integer", "null"],
-            "minimum": 1,
-            "description": "The requested stay the range belongs to (1-based), or "
-            "null for an unrequested range that belongs to none.",
-        },
-        "check_in": _date("First night of the range."),
-        "check_out": _date("The day after the last night of the range."),
-        "nights": _COUNT,
-        "rooms": _COUNT,
-        "room_type": {"type": ["string", "null"]},
-        "guests": _COUNT_OR_NULL,
-    }
-    different_properties = {
-        **range_properties,
-        "requested_room_type": {"type": ["string", "null"]},
-        "requested_guests": _COUNT_OR_NULL,
-        "differences": {
-            "type": "array",
-            "items": {"enum": ["room_type", "guests"]},
-        },
-    }
-    totals = [
-        "requested_stays",
-        "requested_nights",
-        "requested_room_nights",
-        "booked_room_nights",
-        "booked_differently_room_nights",
-        "not_booked_room_nights",
-        "unrequested_room_nights",
-        "stays_booked",
-        "stays_booked_differently",
-        "stays_partly_booked",
-        "stays_not_booked",
-    ]
-    stay_result = {
-        "stay": _COUNT,
-        "check_in": {"type": "string", "format": "date"},
-        "check_out": {"type": "string", "format": "date"},
-        "nights": _COUNT,
-        "rooms": _COUNT,
-        "room_type": {"type": ["string", "null"]},
-        "guests": _COUNT_OR_NULL,
-        "ref": {"type": ["string", "null"]},
-        "status": {
-            "enum": ["booked", "booked_differently", "partly_booked", "not_booked"]
-        },
-    }
     return {
-        "Stay": {
-            "type": "object",
-            "description": "One stay: `rooms` rooms for the nights from `check_in` up "
-            "to, not including, `check_out`. With `rrule` it is the first stay of a "
-            "series (RFC 5545 RRULE, bounded by COUNT or UNTIL, no finer than "
-            "DAILY); `exdate` leaves occurrences out, `rdate` adds some. Unknown "
-            "fields are refused. null means the same as leaving a field out, except "
-            "for `rooms`.",
-            "required": ["check_in", "check_out"],
-            "additionalProperties": False,
-            "properties": {
-                "check_in": _date("The first night."),
-                "check_out": _date("The day the guest leaves: after check_in."),
-                "rooms": {**_COUNT, "default": 1},
-                "room_type": {
-                    **_TEXT_OR_NULL,
-                    "description": "Compared without regard to case; leave out for "
-                    "any room type.",
-                },
-                "guests": _COUNT_OR_NULL,
-                "ref": {
-                    **_TEXT_OR_NULL,
-                    "description": "The hotel's or the engine's reference.",
-                },
-                "rrule": {"type": "string", "examples": ["FREQ=WEEKLY;COUNT=20"]},
-                "exdate": {
-                    "type": "array",
-                    "items": {"type": "string", "format": "date"},
-                },
-                "rdate": {
-                    "type": "array",
-                    "items": {"type": "string", "format": "date"},
-                },
-            },
-            "dependentRequired": {"exdate": ["rrule"], "rdate": ["rrule"]},
-        },
-        "StaysFile": {
-            "type": "object",
-            "description": "The stays, as in a confirmcheck stays file.",
-            "required": ["stays"],
-            "additionalProperties": False,
-            "properties": {
-                "stays": {
-                    "type": "array",
-                    "items": _ref("Stay"),
-                    "maxItems": MAX_ENTRIES,
-                },
-                "hotel": {"type": ["string", "null"], "pattern": r"\S"},
-                "timezone": {
-                    "type": ["string", "null"],
-                    "description": "IANA time zone name.",
-                },
-            },
-        },
+        "StaysDocument": _embedded(stays_schema(), "StaysDocument"),
+        "Report": _embedded(report_schema(), "Report"),
         "Stays": {
             "description": f"One side of a check: at most {MAX_ENTRIES} entries, and "
             f"at most {MAX_STAYS} stays once series are expanded.",
             "anyOf": [
-                {"type": "array", "items": _ref("Stay"), "maxItems": MAX_ENTRIES},
-                _ref("StaysFile"),
+                {
+                    **_ref("StaysDocument"),
+                    "maxItems": MAX_ENTRIES,
+                    "properties": {"stays": {"maxItems": MAX_ENTRIES}},
+                },
                 {
                     "type": "string",
-                    "pattern": r"^\ufeff?\s*(?i:BEGIN:VCALENDAR)",
                     "description": "An iCalendar (RFC 5545) text: each VEVENT is a "
                     "stay; rooms, room type, guests and reference from "
                     "X-CONFIRMCHECK-ROOMS, -ROOM-TYPE, -GUESTS, -REF (see "
-                    "docs/calendar.md).",
+                    "docs/calendar.md). Or a StaysDocument as JSON text: the "
+                    "library's read_stays recognises which.",
                 },
             ],
         },
@@ -243,61 +165,6 @@ def _schemas() -> dict[str, Any]:
                     "description": "The summary, an HTML fragment for a mail.",
                 },
             },
-        },
-        "Report": {
-            "type": "object",
-            "description": "confirmcheck's report, JSON schema version 1.",
-            "required": [
-                "schema",
-                "complete",
-                "totals",
-                "stays",
-                "not_booked",
-                "booked_differently",
-                "unrequested",
-                "booked",
-            ],
-            "additionalProperties": False,
-            "properties": {
-                "schema": {"const": 1},
-                "complete": {"type": "boolean"},
-                "totals": {
-                    "type": "object",
-                    "required": totals,
-                    "additionalProperties": False,
-                    "properties": {
-                        name: {"type": "integer", "minimum": 0} for name in totals
-                    },
-                },
-                "stays": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": list(stay_result),
-                        "additionalProperties": False,
-                        "properties": stay_result,
-                    },
-                },
-                "not_booked": {"type": "array", "items": _ref("Range")},
-                "booked_differently": {
-                    "type": "array",
-                    "items": _ref("DifferentRange"),
-                },
-                "unrequested": {"type": "array", "items": _ref("Range")},
-                "booked": {"type": "array", "items": _ref("Range")},
-            },
-        },
-        "Range": {
-            "type": "object",
-            "required": list(range_properties),
-            "additionalProperties": False,
-            "properties": range_properties,
-        },
-        "DifferentRange": {
-            "type": "object",
-            "required": list(different_properties),
-            "additionalProperties": False,
-            "properties": different_properties,
         },
         "Problem": {
             "type": "object",

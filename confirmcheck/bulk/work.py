@@ -25,7 +25,7 @@ from confirmcheck.audit import AuditResult, Pair, Side, Verdict, check_many
 from confirmcheck.bulk.chunks import Chunk
 from confirmcheck.bulk.sources import CSV_FIELDS
 from confirmcheck.errors import InputError, Problem
-from confirmcheck.readers.json import parse_json, parse_stays, stay_from_json
+from confirmcheck.readers.json import parse_json, read_stay, read_stays_file
 from confirmcheck.stay import Series, Stay, expand
 
 __all__ = [
@@ -295,8 +295,8 @@ def _json_stays(record: str, key: str) -> list[Stay | Series]:
         raise InputError("must be an object (a stay, or stays with a key)")
     value.pop(key, None)
     if "stays" in value:
-        return list(parse_stays(value).stays)
-    return [stay_from_json(value)]
+        return list(read_stays_file(value).stays)
+    return [read_stay(value)]
 
 
 def _csv_stay(fields: dict[str, str | None]) -> Stay | Series:

@@ -1,4 +1,8 @@
-"""Reading stays from JSON: one stay, a series, a list of them, or a stays file.
+"""Stays from JSON: one stay, a series, a list of them, or a stays file.
+
+The ``read_*`` functions here take JSON already decoded (lists, dicts, strings
+and numbers); :func:`parse_json` is the one that takes text, and decodes it
+strictly. Users call :func:`confirmcheck.read_stays`, which decides the format.
 
 A stay is ``{"check_in": "2026-03-09", "check_out": "2026-03-13", "rooms": 1,
 "room_type": "double", "guests": 2, "ref": "A-1234"}``; a series adds ``"rrule"``
@@ -18,7 +22,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from confirmcheck.errors import InputError, Path, Problem
 from confirmcheck.stay import Series, Stay
 
-__all__ = ["StaysFile", "load_stays", "parse_json", "parse_stays", "stays_from_json"]
+__all__ = [
+    "StaysFile",
+    "parse_json",
+    "read_stay",
+    "read_stay_list",
+    "read_stays_file",
+    "stays_schema",
+]
 
 STAY_FIELDS = frozenset(
     {"check_in", "check_out", "rooms", "room_type", "guests", "ref"}
@@ -115,7 +126,7 @@ def _dates(value: object, path: Path) -> tuple[dt.date, ...]:
     return tuple(out)
 
 
-def stay_from_json(value: object, *, path: Path = ()) -> Stay | Series:
+def read_stay(value: object, *, path: Path = ()) -> Stay | Series:
     """One stay or series from a decoded JSON object; errors name ``path``."""
     if not isinstance(value, dict):
         raise InputError(f"must be an object (a stay), not {_kind(value)}", path=path)
@@ -181,7 +192,7 @@ def stay_from_json(value: object, *, path: Path = ()) -> Stay | Series:
         raise error.under(path) from None
 
 
-def stays_from_json(value: object, *, path: Path = ()) -> list[Stay | Series]:
+def read_stay_list(value: object, *, path: Path = ()) -> list[Stay | Series]:
     """Stays from a decoded JSON array; every problem in it is reported at once."""
     if not isinstance(value, list):
         raise InputError(f"must be an array of stays, not {_kind(value)}", path=path)
@@ -189,7 +200,7 @@ def stays_from_json(value: object, *, path: Path = ()) -> list[Stay | Series]:
     errors: list[InputError] = []
     for index, item in enumerate(value):
         try:
-            out.append(stay_from_json(item, path=(*path, index)))
+            out.append(read_stay(item, path=(*path, index)))
         except InputError as error:
             errors.append(error)
     collected = InputError.collect(errors)
@@ -232,11 +243,11 @@ class StaysFile:
         )
 
 
-def parse_stays(value: object, *, path: Path = ()) -> StaysFile:
+def read_stays_file(value: object, *, path: Path = ()) -> StaysFile:
     """A stays file from decoded JSON: an array of stays, or an object with
     ``stays`` (and optionally ``hotel`` and ``timezone``, an IANA name)."""
     if isinstance(value, list):
-        return StaysFile(stays_from_json(value, path=path))
+        return StaysFile(read_stay_list(value, path=path))
     if not isinstance(value, dict):
         raise InputError(
             f"must be an array of stays or an object with stays, not {_kind(value)}",
@@ -273,7 +284,7 @@ def parse_stays(value: object, *, path: Path = ()) -> StaysFile:
     stays: list[Stay | Series] = []
     if "stays" in value:
         try:
-            stays = stays_from_json(value["stays"], path=(*path, "stays"))
+            stays = read_stay_list(value["stays"], path=(*path, "stays"))
         except InputError as error:
             problems.extend(error.problems)
     if problems:
@@ -281,11 +292,15 @@ def parse_stays(value: object, *, path: Path = ()) -> StaysFile:
     return StaysFile(stays, hotel=hotel.strip() if hotel else None, timezone=timezone)
 
 
-def load_stays(text: str | bytes, *, path: Path = ()) -> StaysFile:
-    """Read a stays file from JSON text; errors name the place under ``path``.
+def stays_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a stays document, version 1.
 
-    >>> load_stays('[{"check_in": "2026-03-09", "check_out": "2026-03-13"}]').stays
-    (Stay(check_in=datetime.date(2026, 3, 9), check_out=datetime.date(2026, 3, 13), \
-rooms=1, room_type=None, guests=None, ref=None),)
+    What the reader refuses beyond it (dates that do not exist, a check-out not
+    after its check-in, rules that cannot be expanded, ...) is listed in its
+    ``description``. A fresh copy on every call.
     """
-    return parse_stays(parse_json(text, path=path), path=path)
+    from importlib.resources import files
+
+    text = files("confirmcheck").joinpath("schema", "stays-v1.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from confirmcheck.errors import InputError
+from confirmcheck.readers import read_stays
 from confirmcheck.readers.ics import CalendarError, read_calendar
-from confirmcheck.readers.json import load_stays
 from confirmcheck.stay import Stay
 
 DATA = Path(__file__).parent / "data"
@@ -43,7 +43,7 @@ def test_every_calendar_has_an_expectation() -> None:
 
 @pytest.mark.parametrize("name", [c for c in CASES if not c.startswith("broken-")])
 def test_calendar_gives_its_stays(name: str) -> None:
-    expected = load_stays(json.dumps(expectation(name)["stays"])).stays
+    expected = read_stays(json.dumps(expectation(name)["stays"])).stays
     assert all(isinstance(stay, Stay) for stay in expected)
     got = read_calendar((DATA / f"{name}.ics").read_bytes(), **options(name))
     assert got == list(expected)

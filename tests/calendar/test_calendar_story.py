@@ -10,8 +10,8 @@ import pytest
 
 from confirmcheck.cli import EXIT_DIFFERS, EXIT_INPUT, main
 from confirmcheck.diff import diff
+from confirmcheck.readers import load_stays
 from confirmcheck.readers.ics import read_calendar
-from confirmcheck.readers.json import load_stays
 from confirmcheck.report import report_to_json
 
 STORY = Path(__file__).parent.parent.parent / "examples" / "story"
@@ -26,8 +26,8 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 def test_the_story_as_ics_gives_the_same_report_as_json() -> None:
     from_json = diff(
-        load_stays((STORY / "requested.json").read_bytes()).stays,
-        load_stays((STORY / "confirmed.json").read_bytes()).stays,
+        load_stays(STORY / "requested.json").stays,
+        load_stays(STORY / "confirmed.json").stays,
     )
     from_ics = diff(
         read_calendar((STORY / "requested.ics").read_bytes()),
@@ -131,7 +131,9 @@ def test_a_broken_calendar_is_one_line_naming_the_file_and_the_uid() -> None:
     status, out, err = run("check", str(STORY / "requested.ics"), str(broken))
     assert (status, out) == (EXIT_INPUT, "")
     assert err.count("\n") == 1
-    assert err.startswith(f"confirmcheck: {broken}: line 6, UID mars@example.com: ")
+    assert err.startswith(
+        f"confirmcheck: {broken}: confirmed: line 6, UID mars@example.com: "
+    )
 
 
 def test_a_bad_until_is_a_usage_error() -> None:

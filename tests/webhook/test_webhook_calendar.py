@@ -93,7 +93,25 @@ def test_the_hotel_time_zone_places_timed_events(client: DocumentedClient) -> No
     assert answer["report"]["not_booked"][0]["nights"] == 4
 
 
-def test_text_that_is_not_a_calendar(client: DocumentedClient) -> None:
-    body = {"requested": json.dumps(story_body()["requested"]), "confirmed": []}
+def test_text_that_is_neither_a_calendar_nor_json(client: DocumentedClient) -> None:
+    body = {"requested": "BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n", "confirmed": []}
     found = errors(client.signed("/v1/check", body))
-    assert "iCalendar" in found["/requested"]
+    assert found["/requested"] == (
+        "is neither JSON nor an iCalendar file: it starts with 'BEGIN:VEVENT'; "
+        "a calendar starts with BEGIN:VCALENDAR"
+    )
+
+
+def test_json_text_is_read_as_the_stays_it_holds(client: DocumentedClient) -> None:
+    # The one reader decides the format, for a file and for a field alike.
+    as_text = {"requested": json.dumps(story_body()["requested"]), "confirmed": []}
+    as_json = {"requested": story_body()["requested"], "confirmed": []}
+    answer = client.signed("/v1/check", as_text).get_json()
+    assert answer == client.signed("/v1/check", as_json).get_json()
+
+
+def test_json_text_is_bounded_like_json(client: DocumentedClient) -> None:
+    entries = [{"check_in": "2026-03-09", "check_out": "2026-03-10"}] * 1001
+    body = {"requested": json.dumps(entries), "confirmed": []}
+    found = errors(client.signed("/v1/check", body))
+    assert found["/requested"] == "has 1001 entries; at most 1000 are accepted"

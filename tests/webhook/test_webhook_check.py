@@ -63,8 +63,8 @@ def test_the_response_is_what_the_library_says(client: DocumentedClient) -> None
     from pathlib import Path
 
     story = Path(__file__).resolve().parents[2] / "examples" / "story"
-    requested = load_stays((story / "requested.json").read_bytes()).stays
-    confirmed = load_stays((story / "confirmed.json").read_bytes()).stays
+    requested = load_stays(story / "requested.json").stays
+    confirmed = load_stays(story / "confirmed.json").stays
     report = diff(requested, confirmed)
     body = client.signed("/v1/check", story_body(locale="de")).get_json()
     assert body["report"] == report_to_dict(report)

@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 
-from tests.webhook.helpers import DATA, DocumentedClient
+from confirmcheck import report_schema, stays_schema
+from tests.webhook.helpers import DATA, DocumentedClient, story_body
 from webhook.problems import PROBLEM_TYPES
 
 IMPLIED = {"HEAD"}  # answered for every GET route, by HTTP's definition of HEAD
@@ -147,3 +148,59 @@ def test_the_documented_client_catches_an_undocumented_answer(
     wrong["components"]["schemas"]["Health"]["properties"]["status"] = {"const": "fine"}
     with pytest.raises(Exception, match="'fine' was expected"):
         DocumentedClient(client.client, wrong).get("/healthz")
+
+
+def _unembedded(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    """An embedded package schema as the package ships it (its own ``$defs`` refs)."""
+    text = json.dumps(schema).replace(f"#/components/schemas/{name}/$defs/", "#/$defs/")
+    back: dict[str, Any] = json.loads(text)
+    return back
+
+
+def test_the_stays_and_the_report_are_the_package_schemas(
+    client: DocumentedClient,
+) -> None:
+    schemas = document(client)["components"]["schemas"]
+    for name, package in (
+        ("StaysDocument", stays_schema()),
+        ("Report", report_schema()),
+    ):
+        del package["$schema"]
+        assert _unembedded(schemas[name], name) == package
+    # Every body refers to them rather than restating them.
+    stays = _ref_to("StaysDocument")
+    report = _ref_to("Report")
+    for request in ("CheckRequest", "AttachRequest"):
+        for side in ("requested", "confirmed"):
+            assert schemas[request]["properties"][side]["$ref"] == _ref_to("Stays")
+    assert [option.get("$ref") for option in schemas["Stays"]["anyOf"]] == [stays, None]
+    for answer in ("CheckResponse", "AttachResponse"):
+        assert schemas[answer]["properties"]["report"] == {"$ref": report}
+    assert not {"Stay", "StaysFile", "Range", "DifferentRange"} & set(schemas)
+
+
+def _ref_to(name: str) -> str:
+    return f"#/components/schemas/{name}"
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        (("booked", 0, "stay"), None),
+        (("not_booked", 0, "room_type"), " double "),
+        (("not_booked", 0, "check_in"), "2026-3-9"),
+    ],
+)
+def test_the_documented_report_refuses_what_the_report_schema_refuses(
+    client: DocumentedClient, where: tuple[str, int, str], value: object
+) -> None:
+    answer = client.signed("/v1/check", story_body()).get_json()
+    client.validate(answer, "/components/schemas/CheckResponse")
+    bucket, index, field = where
+    report = answer["report"]
+    report[bucket] = report[bucket] or [dict(report["not_booked"][0])]
+    report[bucket][index][field] = value
+    with pytest.raises(ValidationError):
+        client.validate(answer, "/components/schemas/CheckResponse")
+    with pytest.raises(ValidationError):
+        Draft202012Validator(report_schema()).validate(report)

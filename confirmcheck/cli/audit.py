@@ -1,9 +1,4 @@
-"""``confirmcheck audit``: match two exports of many reservations, key by key.
-
-Moves to ``confirmcheck/cli/audit.py`` once the command line is a package; the
-command is added to the parser with ``add_parser(subparsers)`` and carried out by
-``run(options, stdin, stdout)``.
-"""
+"""``confirmcheck audit``: match two exports of many reservations, key by key."""
 
 from __future__ import annotations
 
@@ -18,6 +13,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
+from confirmcheck.cli.common import EXIT_COMPLETE, EXIT_DIFFERS, date_arg
 from confirmcheck.errors import InputError
 from confirmcheck.i18n import resolve_locale
 
@@ -26,9 +22,6 @@ if TYPE_CHECKING:
     from confirmcheck.bulk.work import ChunkOutcome, Settings
 
 __all__ = ["add_parser", "run"]
-
-EXIT_COMPLETE = 0
-EXIT_DIFFERS = 1
 
 _VERDICTS = ("complete", "differs", "only_requested", "only_confirmed", "invalid")
 
@@ -65,15 +58,6 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date (YYYY-MM-DD)"
-        ) from None
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -118,7 +102,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     audit.add_argument(
         "--today",
-        type=_date,
+        type=date_arg,
         metavar="DATE",
         help="the first day of --arriving-within (default: today's local date)",
     )

@@ -1,7 +1,6 @@
 """The ``confirmcheck attach`` command: put the summary into a confirmation mail.
 
-``confirmcheck.cli`` registers it with :func:`add_attach_parser`; the command runs
-:func:`run_attach`. Exit codes are those of the whole command line: 0 written and
+Exit codes are those of the whole command line: 0 written and
 everything booked as requested, 1 written and something differs, 2 bad input
 (nothing written).
 """
@@ -14,10 +13,20 @@ import os
 import tempfile
 from typing import BinaryIO, TextIO
 
-from confirmcheck.cli import add_calendar_input_options, write_bytes
+from confirmcheck import diff, resolve_locale
+from confirmcheck.cli.common import (
+    EXIT_COMPLETE,
+    EXIT_DIFFERS,
+    UsageError,
+    add_calendar_input_options,
+    label,
+    read_input,
+    read_stays_arg,
+    write_bytes,
+)
 from confirmcheck.errors import InputError
 
-__all__ = ["add_attach_parser", "run_attach"]
+__all__ = ["add_parser", "run"]
 
 _DESCRIPTION = """\
 Compare the REQUESTED stays with the CONFIRMED ones and put the summary at the top
@@ -37,11 +46,11 @@ exit status:
 """
 
 
-def add_attach_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-) -> argparse.ArgumentParser:
-    """Register ``attach`` with the subcommands of the ``confirmcheck`` parser."""
-    attach = commands.add_parser(
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    """Register ``attach`` with the commands of the ``confirmcheck`` parser."""
+    attach = subparsers.add_parser(
         "attach",
         help="put the summary into a confirmation mail (MIME in, MIME out)",
         description=_DESCRIPTION,
@@ -87,27 +96,10 @@ def add_attach_parser(
     )
     # The same iCalendar input options as "check": read_stays_arg reads them.
     add_calendar_input_options(attach)
-    attach.set_defaults(run=run_attach)
-    return attach
-
-
-def _read_mail(name: str, stdin: BinaryIO) -> bytes:
-    from confirmcheck.cli import UsageError
-    from confirmcheck.mail import MAX_MAIL_BYTES
-
-    # One byte more than the limit is enough for the library to refuse it.
-    if name == "-":
-        return stdin.read(MAX_MAIL_BYTES + 1)
-    try:
-        with open(name, "rb") as handle:
-            return handle.read(MAX_MAIL_BYTES + 1)
-    except OSError as error:
-        raise UsageError(f"{name}: cannot read: {error.strerror}") from None
+    attach.set_defaults(run=run)
 
 
 def _write(data: bytes, output: str | None, stdout: TextIO) -> None:
-    from confirmcheck.cli import UsageError
-
     if output is None or output == "-":
         write_bytes(data, stdout)
         return
@@ -127,12 +119,9 @@ def _write(data: bytes, output: str | None, stdout: TextIO) -> None:
         raise UsageError(f"{output}: cannot write: {error.strerror}") from None
 
 
-def run_attach(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
+def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
     """Carry out ``confirmcheck attach``; returns the exit status (0 or 1)."""
-    from confirmcheck.cli import EXIT_COMPLETE, EXIT_DIFFERS, UsageError, read_stays_arg
-    from confirmcheck.diff import diff
-    from confirmcheck.i18n import resolve_locale
-    from confirmcheck.mail import MailError, attach_summary, mail_date
+    from confirmcheck.mail import MAX_MAIL_BYTES, MailError, attach_summary, mail_date
 
     inputs = [options.mail, options.requested, options.confirmed]
     if inputs.count("-") > 1:
@@ -142,11 +131,11 @@ def run_attach(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> 
             resolve_locale(options.locale)
         except InputError as error:
             raise UsageError(f"--locale: {error}") from None
-    mail = _read_mail(options.mail, stdin)
+    # One byte more than the limit is enough for the library to refuse it.
+    mail = read_input(options.mail, stdin, MAX_MAIL_BYTES)
     requested = read_stays_arg(options.requested, "requested", stdin, options)
     confirmed = read_stays_arg(options.confirmed, "confirmed", stdin, options)
     report = diff(requested, confirmed)
-    label = "standard input" if options.mail == "-" else options.mail
     stamp = None
     if options.calendar and mail_date(mail) is None:
         # The calendar's DTSTAMP is the mail's Date, so that a retry gives the same
@@ -164,7 +153,7 @@ def run_attach(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> 
             allow_dkim=options.allow_dkim,
         )
     except MailError as error:
-        raise UsageError(f"{label}: {error}") from None
+        raise UsageError(f"{label(options.mail)}: {error}") from None
     except InputError as error:
         if error.problems[0].path[:1] != ("subject_prefix",):
             raise

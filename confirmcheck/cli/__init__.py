@@ -1,0 +1,101 @@
+"""The ``confirmcheck`` command line.
+
+Each command is a module of this package with ``add_parser(subparsers)`` and
+``run(options, stdin, stdout)``; what they share is in
+:mod:`confirmcheck.cli.common`. Exit codes (the same for every command):
+
+* 0 — everything is booked as requested (for ``attach``: and the mail is written);
+* 1 — something is not booked, booked differently or booked but not requested;
+* 2 — bad input or usage: one line on standard error names the file and the place;
+  nothing is written;
+* 3 — an internal error (a bug in confirmcheck): one line on standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from contextlib import redirect_stderr, redirect_stdout
+from typing import BinaryIO, TextIO
+
+from confirmcheck.cli import attach, audit, check
+from confirmcheck.cli.common import (
+    EPILOG,
+    EXIT_COMPLETE,
+    EXIT_DIFFERS,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    UsageError,
+)
+from confirmcheck.errors import InputError
+
+__all__ = [
+    "EXIT_COMPLETE",
+    "EXIT_DIFFERS",
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "build_parser",
+    "main",
+    "run",
+]
+
+#: The commands, in the order ``--help`` lists them.
+COMMANDS = (check, attach, audit)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``confirmcheck`` command."""
+    parser = argparse.ArgumentParser(
+        prog="confirmcheck",
+        description="Say plainly what a hotel confirmation did NOT book.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_parser(subparsers)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: BinaryIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the command line; returns the exit status (see the module docstring)."""
+    stdin = stdin if stdin is not None else sys.stdin.buffer
+    stdout = stdout if stdout is not None else sys.stdout
+    stderr = stderr if stderr is not None else sys.stderr
+    parser = build_parser()
+    # argparse writes --help and usage errors to sys.stdout and sys.stderr itself.
+    try:
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            options = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        status: int = options.run(options, stdin, stdout)
+    except (UsageError, InputError) as error:
+        stderr.write(f"confirmcheck: {_one_line(str(error))}\n")
+        return EXIT_INPUT
+    except Exception as error:  # a user gets one line, never a traceback
+        stderr.write(
+            "confirmcheck: internal error "
+            f"({_one_line(f'{type(error).__name__}: {error}')}); please report it\n"
+        )
+        return EXIT_INTERNAL
+    return status
+
+
+def _one_line(text: str) -> str:
+    # Messages quote the input, which may hold line breaks or other control
+    # characters; escaped, the error stays the one line scripts expect.
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def run() -> None:  # pragma: no cover - the console script's entry point
+    """Entry point of the ``confirmcheck`` console script."""
+    sys.exit(main())

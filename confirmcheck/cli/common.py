@@ -1,0 +1,153 @@
+"""What every command of the command line shares: exit codes, reading the input
+files, writing bytes, the iCalendar input options.
+
+The command modules (:mod:`~confirmcheck.cli.check`, :mod:`~confirmcheck.cli.attach`)
+import from here, and :mod:`confirmcheck.cli` imports them: imports point one way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import BinaryIO, TextIO
+
+from confirmcheck.errors import ConfirmcheckError, InputError
+from confirmcheck.readers import read_stays
+from confirmcheck.stay import Series, Stay
+
+__all__ = [
+    "EPILOG",
+    "EXIT_COMPLETE",
+    "EXIT_DIFFERS",
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "MAX_INPUT_BYTES",
+    "UsageError",
+    "add_calendar_input_options",
+    "date_arg",
+    "label",
+    "read_input",
+    "read_stays_arg",
+    "write_bytes",
+]
+
+EXIT_COMPLETE = 0
+EXIT_DIFFERS = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+EPILOG = """\
+exit status:
+  0  everything is booked as requested
+  1  something is not booked, booked differently, or booked but not requested
+  2  bad input or usage (one line on standard error names the file and place)
+  3  internal error (a bug: please report it)
+"""
+
+#: Larger input files are refused before they are read whole.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+
+class UsageError(ConfirmcheckError):
+    """A command line that cannot be carried out (exit 2)."""
+
+
+def read_input(name: str, stdin: BinaryIO, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of file ``name`` (``-``: standard input), up to one byte more
+    than ``limit`` so that the reader can refuse a file that is too large."""
+    if name == "-":
+        return stdin.read(limit + 1)
+    try:
+        with open(name, "rb") as handle:
+            return handle.read(limit + 1)
+    except OSError as error:
+        raise UsageError(f"{name}: cannot read: {error.strerror}") from None
+
+
+def label(name: str) -> str:
+    """How a file given as ``name`` is called in messages."""
+    return "standard input" if name == "-" else name
+
+
+def read_stays_arg(
+    name: str, side: str, stdin: BinaryIO, options: argparse.Namespace
+) -> list[Stay | Series]:
+    """The stays of one side of a check, from a file name or ``-``, in any format
+    :func:`~confirmcheck.read_stays` reads (recognised by content, whatever the
+    file is called)."""
+    data = read_input(name, stdin)
+    if len(data) > MAX_INPUT_BYTES:
+        raise UsageError(
+            f"{name}: is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB"
+        )
+    try:
+        return list(
+            read_stays(
+                data,
+                timezone=options.timezone,
+                until=options.until,
+                ics_end_is_last_night=options.ics_end_is_last_night,
+                skip_non_stays=options.skip_non_stays,
+                path=(side,),
+            ).stays
+        )
+    except InputError as error:
+        raise UsageError(f"{label(name)}: {error}") from None
+
+
+def date_arg(text: str) -> dt.date:
+    """An argparse type: a date as YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date (YYYY-MM-DD)"
+        ) from None
+
+
+def write_bytes(data: bytes, stdout: TextIO) -> None:
+    """Write bytes (a calendar, a mail) to standard output exactly as they are.
+
+    Lines may end in CRLF: the bytes go to the binary buffer where there is one,
+    so no newline translation doubles the CR. A text-only stream (a test's
+    StringIO) gets them decoded, undecodable bytes kept as surrogates.
+    """
+    buffer = getattr(stdout, "buffer", None)
+    if buffer is None:
+        stdout.write(data.decode("utf-8", "surrogateescape"))
+        return
+    stdout.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
+def add_calendar_input_options(command: argparse.ArgumentParser) -> None:
+    """The options for reading stays from iCalendar, shared by check and attach."""
+    ics = command.add_argument_group("iCalendar input")
+    ics.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help=(
+            "the hotel's time zone (IANA, e.g. Europe/Vienna): timed events count "
+            "on their dates there; default: each event's own time zone"
+        ),
+    )
+    ics.add_argument(
+        "--until",
+        metavar="DATE",
+        type=date_arg,
+        help="read rules that never end up to check-ins on DATE (YYYY-MM-DD)",
+    )
+    ics.add_argument(
+        "--ics-end-is-last-night",
+        action="store_true",
+        help=(
+            "an all-day event's DTEND is the last night, not the check-out day "
+            "(some channel managers write it so)"
+        ),
+    )
+    ics.add_argument(
+        "--skip-non-stays",
+        action="store_true",
+        help="leave out events that give no night (a meeting) instead of failing",
+    )
