@@ -27,6 +27,7 @@ __all__ = [
     "CSV_FIELDS",
     "SCHEMA",
     "Export",
+    "count_keys",
     "open_export",
 ]
 
@@ -90,6 +91,15 @@ class Export:
             raise InputError(
                 f"{self.label}: cannot be read: {_first_line(error)}"
             ) from None
+
+
+def count_keys(exports: tuple[Export, ...]) -> int:
+    """How many different keys the exports hold together."""
+    keys = pl.concat([export.frame.select("key") for export in exports])
+    try:
+        return int(keys.select(pl.col("key").drop_nulls().n_unique()).collect().item())
+    except pl.exceptions.PolarsError as error:
+        raise InputError(f"cannot be read: {_first_line(error)}") from None
 
 
 def open_export(path: Path, *, key: str) -> Export:

@@ -222,6 +222,7 @@ def _write_results(
 
     from confirmcheck.bulk.chunks import chunks
     from confirmcheck.bulk.engines import outcomes
+    from confirmcheck.bulk.sources import count_keys
     from confirmcheck.bulk.work import (
         count_verdicts,
         csv_header,
@@ -235,11 +236,15 @@ def _write_results(
     tally = _Tally()
     if options.format == "csv":
         out.write(csv_header())
+    shown = not options.quiet and sys.stderr.isatty()
     progress = tqdm(
         desc="audit",
         unit=" keys",
+        # Counting the keys is one more pass over the key fields: worth it for a
+        # person watching (an ETA), not for a nightly job.
+        total=count_keys(exports) if shown else None,
         file=sys.stderr,
-        disable=options.quiet or not sys.stderr.isatty(),
+        disable=not shown,
         dynamic_ncols=True,
     )
     with progress:
