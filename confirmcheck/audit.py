@@ -23,7 +23,7 @@ from enum import StrEnum
 from confirmcheck.diff import diff
 from confirmcheck.errors import InputError
 from confirmcheck.render import summarize
-from confirmcheck.report import Report
+from confirmcheck.report import Report, Totals
 from confirmcheck.stay import Series, Stay
 
 __all__ = ["AuditResult", "Pair", "Verdict", "check_many"]
@@ -86,24 +86,50 @@ def check_many(
     paragraph in it (``headline``). Raises :class:`~confirmcheck.LocaleError`
     before the first result for a locale without a translation.
     """
-    if locale is not None:
+    headlines = None if locale is None else _Headlines(locale)
+    for key, requested, confirmed in pairs:
+        yield _check_one(key, requested, confirmed, headlines)
+
+
+class _Headlines:
+    """The first paragraph of each report's summary in one locale.
+
+    That paragraph says what the totals say (how many stays are not booked, partly
+    booked, booked differently, how many room-nights nobody asked for, or that all
+    N stays and their nights are booked), so it is written once per totals: the
+    words are most of a summary's cost, and a million keys share few totals.
+    ``tests/test_audit.py`` holds the summary to that.
+    """
+
+    #: Totals remembered at most; past that, the memory starts afresh.
+    LIMIT = 10_000
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+        self.known: dict[Totals, str] = {}
         # Checked before any work, not at the first key.
         summarize(diff((), ()), locale=locale)
-    for key, requested, confirmed in pairs:
-        yield check_one(key, requested, confirmed, locale=locale)
+
+    def of(self, report: Report) -> str:
+        headline = self.known.get(report.totals)
+        if headline is None:
+            if len(self.known) >= self.LIMIT:
+                self.known.clear()
+            headline = summarize(report, locale=self.locale).verdict
+            self.known[report.totals] = headline
+        return headline
 
 
-def check_one(
-    key: str | None, requested: Side, confirmed: Side, *, locale: str | None = None
+def _check_one(
+    key: str | None, requested: Side, confirmed: Side, headlines: _Headlines | None
 ) -> AuditResult:
-    """The audit of one key (see :func:`check_many`)."""
     errors = [side for side in (requested, confirmed) if isinstance(side, InputError)]
     if errors:
         return AuditResult(key, Verdict.INVALID, error=InputError.collect(errors))
     assert not isinstance(requested, InputError)
     assert not isinstance(confirmed, InputError)
     report = diff(requested, confirmed)
-    headline = None if locale is None else summarize(report, locale=locale).verdict
+    headline = None if headlines is None else headlines.of(report)
     if report.complete:
         verdict = Verdict.COMPLETE
     elif not report.stays:

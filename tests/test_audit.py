@@ -3,6 +3,7 @@ and the command's columnar first pass finds what the diff finds, key by key."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -57,6 +58,37 @@ def test_the_audit_of_n_keys_is_n_independent_diffs(
         assert result.verdict is expected_verdict(requested, confirmed)
         assert result.headline == summarize(report, locale="de").verdict
         assert result.error is None
+
+
+def _moved(items: Side, days: int, room_type: str) -> Side:
+    """The same stays ``days`` later, every room type called ``room_type``."""
+    out: Side = []
+    for item in items:
+        stay = item.first if isinstance(item, Series) else item
+        moved = dataclasses.replace(
+            stay,
+            check_in=stay.check_in + dt.timedelta(days),
+            check_out=stay.check_out + dt.timedelta(days),
+            room_type=stay.room_type and room_type,
+        )
+        out.append(Series(moved, item.rrule) if isinstance(item, Series) else moved)
+    return out
+
+
+@given(sides(max_size=4), sides(max_size=4), st.integers(1, 400))
+def test_the_summary_headline_says_what_the_totals_say(
+    requested: Side, confirmed: Side, days: int
+) -> None:
+    # check_many writes a headline once per totals: reports with the same totals
+    # (here: other dates, one room type for all) must get the same first paragraph.
+    report = diff(requested, confirmed)
+    other = diff(_moved(requested, days, "loft"), _moved(confirmed, days, "loft"))
+    for locale in ("en", "de"):
+        if other.totals == report.totals:
+            assert (
+                summarize(other, locale=locale).verdict
+                == summarize(report, locale=locale).verdict
+            )
 
 
 def test_check_many_is_lazy_and_takes_an_unreadable_side() -> None:
