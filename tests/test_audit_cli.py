@@ -253,6 +253,9 @@ def test_arriving_within_audits_the_keys_arriving_soon(
         (["{r}", "{c}", "--locale", "xx"], "--locale: "),
         (["{r}", "{bad}"], "{bad}: line 1: rom is not a field of a stay"),
         (["{r}", "{nokey}"], "{nokey}: line 1: the header has no key field"),
+        (["{latin}", "{c}"], "{latin}: cannot be read: invalid utf-8"),
+        (["{r}", "{ragged}"], "{ragged}: cannot be read: found more fields"),
+        (["{r}", "{folder}"], "{folder}: is a folder"),
     ],
 )
 def test_unusable_input_exits_2_with_one_line(
@@ -262,7 +265,23 @@ def test_unusable_input_exits_2_with_one_line(
     bad.write_text("key,check_in,check_out,rom\n", encoding="utf-8")
     nokey = folder / "no-key.csv"
     nokey.write_text("id,check_in,check_out\n", encoding="utf-8")
-    names = {"r": exports.requested, "c": exports.confirmed, "bad": bad, "nokey": nokey}
+    latin = folder / "latin-1.csv"
+    latin.write_bytes(
+        "key,check_in,check_out\nZ\u00fcrich,2026-03-09,2026-03-13\n".encode("latin-1")
+    )
+    ragged = folder / "ragged.csv"
+    ragged.write_text(
+        "key,check_in,check_out\nA,2026-03-09,2026-03-13,x\n", encoding="utf-8"
+    )
+    names = {
+        "r": exports.requested,
+        "c": exports.confirmed,
+        "bad": bad,
+        "nokey": nokey,
+        "latin": latin,
+        "ragged": ragged,
+        "folder": folder,
+    }
     out, err = io.StringIO(), io.StringIO()
     status = main(
         ["audit", *(a.format(**names) for a in args), "--quiet"], stdout=out, stderr=err

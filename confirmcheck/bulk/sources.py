@@ -69,10 +69,13 @@ class Export:
     def sorted_by_key(self) -> bool:
         """True when the keys never go down from one record to the next."""
         keys = self.frame.select(pl.col("key").drop_nulls())
-        found = keys.select(
-            (pl.col("key") < pl.col("key").shift(1)).any().alias("down")
-        ).collect()
-        return not found.item()
+        down = keys.select((pl.col("key") < pl.col("key").shift(1)).any())
+        try:
+            return not down.collect().item()
+        except pl.exceptions.PolarsError as error:
+            raise InputError(
+                f"{self.label}: cannot be read: {_first_line(error)}"
+            ) from None
 
     def batches(self, *, streamed: bool) -> Iterator[pl.DataFrame]:
         """The rows sorted by key (records without a key last), in batches.
@@ -99,7 +102,8 @@ def count_keys(exports: tuple[Export, ...]) -> int:
     try:
         return int(keys.select(pl.col("key").drop_nulls().n_unique()).collect().item())
     except pl.exceptions.PolarsError as error:
-        raise InputError(f"cannot be read: {_first_line(error)}") from None
+        labels = " or ".join(export.label for export in exports)
+        raise InputError(f"{labels}: cannot be read: {_first_line(error)}") from None
 
 
 def open_export(path: Path, *, key: str) -> Export:
