@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import polars as pl
@@ -61,6 +62,23 @@ _TEXT = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _REQUESTED, _CONFIRMED = 0, 1
+_CHECK_IN = pl.col("check_in").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+_CHECK_OUT = pl.col("check_out").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+#: A CSV record whose fields are all well-formed, and no series: its stay is made
+#: from the values Polars read, and it may be settled by the first pass.
+_PLAIN = (
+    pl.col("record").is_null()
+    & pl.col("check_in").str.contains(_DATE)
+    & pl.col("check_out").str.contains(_DATE)
+    & (_CHECK_OUT > _CHECK_IN)
+    & (pl.col("rooms").is_null() | pl.col("rooms").str.contains(_COUNT))
+    & (pl.col("guests").is_null() | pl.col("guests").str.contains(_COUNT))
+    & (pl.col("room_type").is_null() | pl.col("room_type").str.contains(_TEXT))
+    & (pl.col("ref").is_null() | pl.col("ref").str.contains(_TEXT))
+    & pl.col("rrule").is_null()
+    & pl.col("exdate").is_null()
+    & pl.col("rdate").is_null()
+).fill_null(False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +123,7 @@ def audit_chunk(chunk: Chunk, settings: Settings) -> ChunkOutcome:
     if settings.window is not None:
         same = same.filter("arriving")
     results = list(check_many(_pairs(others, settings), locale=settings.locale))
-    complete = _complete_rows(rows.join(same, on="key", how="semi"), same, settings)
+    complete = _complete_rows(rows, same, settings)
     found = pl.concat([complete, result_rows(results)]).sort("key", maintain_order=True)
     return ChunkOutcome(
         text=format_rows(found, settings.format),
@@ -164,21 +182,7 @@ def _described(
     """One side's rows (sorted by key) with what the first pass compares: are
     they plain, their signature, nights, arriving in ``window``, and is the row
     its key's only one."""
-    check_in = pl.col("check_in").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-    check_out = pl.col("check_out").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-    plain = (
-        pl.col("record").is_null()
-        & pl.col("check_in").str.contains(_DATE)
-        & pl.col("check_out").str.contains(_DATE)
-        & (check_out > check_in)
-        & (pl.col("rooms").is_null() | pl.col("rooms").str.contains(_COUNT))
-        & (pl.col("guests").is_null() | pl.col("guests").str.contains(_COUNT))
-        & (pl.col("room_type").is_null() | pl.col("room_type").str.contains(_TEXT))
-        & (pl.col("ref").is_null() | pl.col("ref").str.contains(_TEXT))
-        & pl.col("rrule").is_null()
-        & pl.col("exdate").is_null()
-        & pl.col("rdate").is_null()
-    ).fill_null(False)
+    check_in, check_out = _CHECK_IN, _CHECK_OUT
     # What the diff compares of a stay: nights, rooms, room type, guests. Room
     # types are compared as written, a stricter test than the diff's.
     signature = pl.concat_str(
@@ -193,7 +197,7 @@ def _described(
     key = pl.col("key")
     return rows.select(
         "key",
-        plain=plain,
+        plain=_PLAIN,
         signature=signature,
         nights=(check_out - check_in).dt.total_days(),
         arriving=((check_in < end) & (check_out > start)).fill_null(False),
@@ -239,19 +243,32 @@ def _complete_rows(
 def _pairs(rows: pl.DataFrame, settings: Settings) -> Iterator[Pair]:
     """The stays of the keys of ``rows``, read record by record, as
     ``check_many`` takes them."""
-    chosen = rows.sort("key", "side", maintain_order=True)
-    columns = ("key", "side", "line", *CSV_FIELDS, "record")
-    records = chosen.select(columns).iter_rows()
-    for key, group in groupby(records, key=lambda row: row[0]):
+    columns = (
+        rows.sort("key", "side", maintain_order=True)
+        .select(
+            "key",
+            "side",
+            "line",
+            *CSV_FIELDS,
+            "record",
+            plain=_PLAIN,
+            check_in_date=_CHECK_IN,
+            check_out_date=_CHECK_OUT,
+            rooms_count=pl.col("rooms").cast(pl.Int64, strict=False),
+            guests_count=pl.col("guests").cast(pl.Int64, strict=False),
+        )
+        .to_dict(as_series=False)
+    )
+    records = zip(*columns.values(), strict=True)
+    for key, group in groupby(records, key=itemgetter(0)):
         sides: tuple[list[Stay | Series], list[Stay | Series]] = ([], [])
         problems: tuple[list[Problem], list[Problem]] = ([], [])
-        for row in group:
-            side, line = row[1], row[2]
-            place = f"{settings.label(side)} line {line}"
+        for _, side, line, *record in group:
             try:
-                sides[side].extend(_stays_of(row[3:], place, settings.key))
+                sides[side].extend(_stays_of(record, settings.key))
             except InputError as error:
-                problems[side].extend(error.problems)
+                place = f"{settings.label(side)} line {line}"
+                problems[side].extend(_placed(p, place) for p in error.problems)
         pair: Pair = (
             key,
             InputError(problems[0]) if problems[0] else sides[0],
@@ -268,25 +285,31 @@ def _arriving(requested: Side, window: tuple[dt.date, dt.date]) -> bool:
     return any(s.check_in < end and s.check_out > start for s in expand(requested))
 
 
-def _stays_of(row: Sequence[Any], place: str, key: str) -> list[Stay | Series]:
-    """The stays of one record: a CSV row's fields, or a JSON Lines line."""
-    *fields, record = row
-    try:
-        if record is not None:
-            return _json_stays(record, key)
-        return [_csv_stay(dict(zip(CSV_FIELDS, fields, strict=True)))]
-    except InputError as error:
-        raise InputError(
-            [
-                Problem(
-                    (),
-                    f"{place}, {p.place}: {p.message}"
-                    if p.path
-                    else f"{place}: {p.message}",
-                )
-                for p in error.problems
-            ]
-        ) from None
+def _stays_of(record: Sequence[Any], key: str) -> list[Stay | Series]:
+    """The stays of one record: a CSV row (made from the values Polars read when
+    it is plain, else read from its text), or a JSON Lines line."""
+    *texts, json_line, plain, check_in, check_out, rooms, guests = record
+    fields = dict(zip(CSV_FIELDS, texts, strict=True))
+    if plain:
+        stay = Stay(
+            check_in,
+            check_out,
+            rooms=1 if rooms is None else rooms,
+            room_type=fields["room_type"],
+            guests=guests,
+            ref=fields["ref"],
+        )
+        return [stay]
+    if json_line is not None:
+        return _json_stays(json_line, key)
+    return [_csv_stay(fields)]
+
+
+def _placed(problem: Problem, place: str) -> Problem:
+    """The problem with its file and line: ``requested.csv line 12, rooms: ...``."""
+    if problem.path:
+        return Problem((), f"{place}, {problem.place}: {problem.message}")
+    return Problem((), f"{place}: {problem.message}")
 
 
 def _json_stays(record: str, key: str) -> list[Stay | Series]:
