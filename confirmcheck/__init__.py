@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from confirmcheck.audit import AuditResult, Verdict, check_many
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
-from confirmcheck.i18n import SUPPORTED_LOCALES, resolve_locale
+from confirmcheck.i18n import SUPPORTED_LOCALES, pick_locale, resolve_locale
 from confirmcheck.readers import StaysFile, load_stays, read_stays, stays_schema
 from confirmcheck.render import (
     Section,
@@ -33,6 +33,8 @@ from confirmcheck.report import (
     Status,
     StayResult,
     Totals,
+)
+from confirmcheck.report_json import (
     report_from_dict,
     report_from_json,
     report_schema,
@@ -42,7 +44,6 @@ from confirmcheck.report import (
 from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay, expand
 
 if TYPE_CHECKING:
-    from confirmcheck.calendar import report_to_ics
     from confirmcheck.mail import MailError, attach_summary, insert_summary
     from confirmcheck.readers.ics import (
         MAX_CALENDAR_BYTES,
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
         looks_like_calendar,
         read_calendar,
     )
+    from confirmcheck.render.ics import report_to_ics
 
 # Calendars and mails are loaded when first used: a command line that only
 # checks JSON starts without them (PEP 562).
@@ -58,7 +60,7 @@ _LAZY = {
     "CalendarError": "confirmcheck.readers.ics",
     "looks_like_calendar": "confirmcheck.readers.ics",
     "read_calendar": "confirmcheck.readers.ics",
-    "report_to_ics": "confirmcheck.calendar",
+    "report_to_ics": "confirmcheck.render.ics",
     "MailError": "confirmcheck.mail",
     "attach_summary": "confirmcheck.mail",
     "insert_summary": "confirmcheck.mail",
@@ -66,6 +68,8 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'confirmcheck' has no attribute {name!r}")
@@ -74,6 +78,17 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(module), name)
     globals()[name] = value
     return value
+
+
+def _version() -> str:
+    # The installed distribution's metadata is the one source of the version;
+    # read on first use, as it costs a look through sys.path.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("confirmcheck")
+    except PackageNotFoundError:  # pragma: no cover - a checkout never installed
+        return "0+unknown"
 
 
 def __dir__() -> list[str]:
@@ -111,6 +126,7 @@ __all__ = [
     "insert_summary",
     "load_stays",
     "looks_like_calendar",
+    "pick_locale",
     "read_calendar",
     "read_stays",
     "render_html",

@@ -10,16 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from confirmcheck.errors import LocaleError
+
+if TYPE_CHECKING:
+    import babel
 
 __all__ = [
     "DEFAULT_LOCALE",
     "SUPPORTED_LOCALES",
     "format_date",
     "format_number",
+    "pick_locale",
     "resolve_locale",
     "translations",
 ]
@@ -31,8 +37,8 @@ DEFAULT_LOCALE = "en"
 
 _TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
-# How a date looks in a summary, per language: the weekday says at a glance
-# which stay is meant ("Mon 9 Mar 2026", "Mo., 9. März 2026").
+# How a date looks in a summary, per language (CLDR date patterns): the weekday
+# says at a glance which stay is meant ("Mon 9 Mar 2026", "Mo., 9. März 2026").
 _DATE_PATTERNS = {"en": "EEE d MMM y", "de": "EEE, d. MMMM y"}
 
 
@@ -70,56 +76,51 @@ def translations(locale: str) -> gettext.NullTranslations:
 
 
 def format_date(day: dt.date, locale: str) -> str:
-    """A date with its weekday, as the language writes it: ``Mon 9 Mar 2026``."""
-    language = locale if locale in SUPPORTED_LOCALES else resolve_locale(locale)
-    layout = _date_layout(language)
-    if layout is None:
-        from babel.dates import format_date as babel_format_date
+    """A date with its weekday, as the language writes it: ``Mon 9 Mar 2026``.
 
-        return babel_format_date(day, _DATE_PATTERNS[language], locale=language)
-    template, weekdays, months = layout
-    return template % {
-        "EEE": weekdays[day.weekday()],
-        "d": day.day,
-        "MMM": months[3][day.month],
-        "MMMM": months[4][day.month],
-        "y": day.year,
-    }
+    Written by Babel from CLDR's data for the language.
+    """
+    # Babel is loaded with the first date: ``import confirmcheck`` stays light.
+    from babel.dates import format_date as babel_format_date
 
-
-# The fields of the date patterns that format_date fills itself, from the
-# language's CLDR names read once: Babel applies a pattern field by field
-# (10 us a date, 40 dates a summary), and what it writes for these fields is
-# the name (E, M) or the plain number (d, y: '%0*d' % (1, value)).
-_OWN_FIELDS = frozenset({"EEE", "d", "MMM", "MMMM", "y"})
-
-
-@cache
-def _date_layout(
-    language: str,
-) -> tuple[str, tuple[str, ...], dict[int, dict[int, str]]] | None:
-    """The pattern of ``language`` as a %-template, its abbreviated weekday
-    names (Monday first) and month names (abbreviated: 3, wide: 4); None when
-    the pattern has a field Babel must fill."""
-    from babel import Locale
-    from babel.dates import get_day_names, get_month_names, parse_pattern
-
-    template = str(parse_pattern(_DATE_PATTERNS[language]).format)
-    if not set(re.findall(r"%\((\w+)\)", template)) <= _OWN_FIELDS:
-        return None  # pragma: no cover - the patterns above have only these
-    where = Locale.parse(language)
-    names = get_day_names("abbreviated", "format", where)
-    months = {
-        3: dict(get_month_names("abbreviated", "format", where)),
-        4: dict(get_month_names("wide", "format", where)),
-    }
-    return template, tuple(names[i] for i in range(7)), months
+    language = resolve_locale(locale)
+    return babel_format_date(day, _DATE_PATTERNS[language], locale=_cldr(language))
 
 
 def format_number(number: int, locale: str) -> str:
     """A whole number with the language's grouping: ``12,345`` / ``12.345``."""
-    if -1000 < number < 1000:
-        return str(number)
     from babel.numbers import format_decimal
 
-    return format_decimal(number, locale=resolve_locale(locale))
+    return format_decimal(number, locale=_cldr(resolve_locale(locale)))
+
+
+@cache
+def _cldr(language: str) -> babel.Locale:
+    """Babel's CLDR data of a supported language, looked up once."""
+    from babel import Locale
+
+    return Locale.parse(language)
+
+
+def pick_locale(requested: str | None, languages: Sequence[str]) -> str:
+    """The language to write in: ``requested`` when given, else the first of
+    ``languages`` (a mail's Content-Language tags, say) that is supported, else
+    English.
+
+    An unsupported ``requested`` locale is an error (:class:`LocaleError`); an
+    unsupported or malformed tag in ``languages`` is passed over. A caller with
+    a default of its own puts it last in ``languages``.
+
+    >>> pick_locale(None, ["fr-CH", "de-AT"])
+    'de'
+    >>> pick_locale("en-GB", ["de"])
+    'en'
+    """
+    if requested is not None:
+        return resolve_locale(requested)
+    for tag in languages:
+        try:
+            return resolve_locale(tag)
+        except LocaleError:
+            continue
+    return DEFAULT_LOCALE

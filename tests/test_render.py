@@ -13,14 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from confirmcheck import LocaleError, Stay, diff
+from confirmcheck.i18n import resolve_locale
 from confirmcheck.readers import read_stays
-from confirmcheck.render import (
-    MIN_WIDTH,
-    render_html,
-    render_text,
-    resolve_locale,
-    summarize,
-)
+from confirmcheck.render import render_html, render_text, summarize
+from confirmcheck.render.text import MIN_WIDTH
 from confirmcheck.report import Report
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -248,101 +244,43 @@ def test_plurals_follow_the_language() -> None:
     )
 
 
-# Words as summaries have them: dates and counts joined by no-break spaces, room
-# types as people typed them (stripped). A no-break space never starts or ends a
-# word: textwrap's str.strip() counts one there as a blank and drops it where
-# the cut of a long word leaves it alone, which a summary never asks of it.
-wrap_words = st.text(alphabet="ab\u00a0<&é", min_size=1, max_size=40).filter(
-    lambda word: word.strip() == word
-)
-
-
-@given(
-    st.lists(wrap_words, max_size=30).map(" ".join),
-    st.integers(MIN_WIDTH, 90),
-    st.sampled_from([("", ""), ("  - ", "    ")]),
-)
-def test_summaries_are_filled_exactly_as_textwrap_fills_them(
-    text: str, width: int, indents: tuple[str, str]
-) -> None:
-    import textwrap
-
-    from confirmcheck.render import _fill
-
-    first, rest = indents
-    expected = textwrap.fill(
-        text,
-        width=width,
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_on_hyphens=False,
+def test_runs_of_blanks_in_a_room_type_are_said_as_one_space() -> None:
+    # Room types as people typed them: the summary says their blanks as one
+    # space in every output (the text layout, textwrap, would keep a run).
+    report = diff(
+        [Stay(dt.date(2026, 1, 1), dt.date(2026, 1, 2), room_type="Superior \t King")],
+        [],
     )
-    assert _fill(text, width, first, rest) == expected
-
-
-def test_runs_of_blanks_in_a_room_type_count_as_one_space() -> None:
-    from confirmcheck.render import _fill
-
-    assert _fill("Superior \t King\n  with balcony", 78) == (
-        "Superior King with balcony"
+    assert "(1 night, 1 room, Superior King):" in " ".join(
+        render_text(report).split("\n    ")
     )
+    assert "Superior King" in render_html(report)
 
 
-@given(
-    st.lists(st.text(alphabet="ab\u00a0é", max_size=12), max_size=30).map(" ".join),
-    st.integers(MIN_WIDTH, 90),
-    st.sampled_from([("", ""), ("  - ", "    ")]),
-)
-def test_words_that_fit_are_filled_as_the_textwrap_loop_fills_them(
-    text: str, width: int, indents: tuple[str, str]
-) -> None:
-    # The greedy layout against the loop it stands in for, words of no-break
-    # spaces alone included (the loop drops one that ends a line).
-    from confirmcheck.render import _BLANKS, _fill, _fill_cutting
+def test_a_word_longer_than_a_line_is_cut_and_hyphens_are_no_breaks() -> None:
+    report = diff(
+        [Stay(dt.date(2026, 1, 1), dt.date(2026, 1, 2), room_type="x" * 100)], []
+    )
+    text = render_text(report, width=40)
+    assert all(len(line) <= 40 for line in text.splitlines())
+    assert "".join(line.strip(" -") for line in text.splitlines()).count("x") == 100
+    hyphens = diff(
+        [Stay(dt.date(2026, 1, 1), dt.date(2026, 1, 2), room_type="twin-double-a")],
+        [],
+    )
+    assert "twin-double-a" in render_text(hyphens, width=30).replace("\n    ", " ")
 
-    words = _BLANKS.split(text.strip(" "))
-    expected = "" if words == [""] else _fill_cutting(words, width, *indents)
-    assert _fill(text, width, *indents) == expected
+
+def test_a_summary_made_once_is_laid_out_in_its_own_locale() -> None:
+    summary = summarize(case_report("story"), locale="de")
+    assert render_text(summary) == render_text(case_report("story"), locale="de")
+    assert render_html(summary, locale="de-AT") == render_html(
+        case_report("story"), locale="de"
+    )
+    with pytest.raises(ValueError, match="in de, not in en"):
+        render_text(summary, locale="en")
 
 
 def test_a_width_too_narrow_for_a_summary_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 20"):
         render_text(Report(stays=()), width=MIN_WIDTH - 1)
-
-
-def test_the_odd_blanks_are_every_blank_but_the_two_spaces() -> None:
-    from confirmcheck.render import ODD_BLANKS
-
-    every = {chr(code) for code in range(0x110000) if chr(code).isspace()}
-    assert set(ODD_BLANKS) == every - {" ", "\u00a0"}
-    assert len(ODD_BLANKS) == len(set(ODD_BLANKS))
-
-
-@given(st.dates(), st.sampled_from(["en", "de", "de-AT", "en_GB"]))
-def test_dates_are_written_as_babel_writes_them(day: dt.date, locale: str) -> None:
-    # format_date fills its patterns from CLDR names read once, not with Babel's
-    # field-by-field formatter: the words must be Babel's, for every day.
-    from babel.dates import format_date as babel_format_date
-
-    from confirmcheck.i18n import _DATE_PATTERNS, format_date, resolve_locale
-
-    language = resolve_locale(locale)
-    assert format_date(day, locale) == babel_format_date(
-        day, _DATE_PATTERNS[language], locale=language
-    )
-
-
-@pytest.mark.parametrize(
-    "day", [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(2026, 3, 9), dt.date.max]
-)
-def test_dates_at_the_ends_of_the_calendar_are_written_as_babel_writes_them(
-    day: dt.date,
-) -> None:
-    from babel.dates import format_date as babel_format_date
-
-    from confirmcheck.i18n import _DATE_PATTERNS, format_date
-
-    for language in ("en", "de"):
-        assert format_date(day, language) == babel_format_date(
-            day, _DATE_PATTERNS[language], locale=language
-        )

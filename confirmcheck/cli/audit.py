@@ -38,8 +38,8 @@ Exports are CSV files with a header (UTF-8, comma-separated, fields quoted with
 of which key, check_in and check_out are required) or JSON Lines files (one stay
 per line with a key field, or one object with a key and its "stays" per line).
 A bad record is reported as an invalid result and never stops the audit.
-Exports sorted by key are streamed; others are sorted in memory. See
-docs/audit.md.
+Exports sorted by key are streamed; others are sorted in memory. Results
+come in key order and are the same for any --jobs and --engine.
 """
 
 _EPILOG = """\

@@ -7,9 +7,11 @@ import email.utils
 import re
 from typing import TYPE_CHECKING
 
-from confirmcheck.errors import InputError
+from confirmcheck.i18n import pick_locale
 from confirmcheck.mail._change import insert_summary
 from confirmcheck.mail._structure import MailError, header_values
+from confirmcheck.render import render_html, render_text, summarize
+from confirmcheck.render.ics import report_to_ics
 
 if TYPE_CHECKING:
     from confirmcheck.report import Report
@@ -39,19 +41,6 @@ def mail_date(message: bytes) -> dt.datetime | None:
     return None
 
 
-def _pick_locale(message: bytes, locale: str | None) -> str:
-    from confirmcheck.i18n import resolve_locale
-
-    if locale is not None:
-        return resolve_locale(locale)
-    for tag in mail_languages(message):
-        try:
-            return resolve_locale(tag)
-        except InputError:
-            continue
-    return "en"
-
-
 def attach_summary(
     message: bytes,
     report: Report,
@@ -76,17 +65,13 @@ def attach_summary(
     Raises :class:`MailError` for a mail that cannot be changed safely and
     :class:`~confirmcheck.errors.LocaleError` for an unsupported ``locale``.
     """
-    from confirmcheck.render import summarize
-
     if not isinstance(message, bytes | bytearray | memoryview):
         raise TypeError(f"message must be bytes, not {type(message).__name__}")
     data = bytes(message)
-    chosen = _pick_locale(data, locale)
+    chosen = pick_locale(locale, mail_languages(data))
     summary = summarize(report, locale=chosen)
     calendar: bytes | None = None
     if attach_calendar:
-        from confirmcheck.calendar import report_to_ics
-
         when = stamp if stamp is not None else mail_date(data)
         if when is None:
             raise MailError(
@@ -99,8 +84,8 @@ def attach_summary(
         )
     return insert_summary(
         data,
-        text=summary.text(),
-        html=summary.html(),
+        text=render_text(summary),
+        html=render_html(summary),
         calendar=calendar,
         complete=report.complete,
         subject_prefix=subject_prefix,

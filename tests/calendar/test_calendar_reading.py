@@ -28,7 +28,7 @@ ONE = (
 
 def test_import_confirmcheck_does_not_import_the_calendar_libraries() -> None:
     code = (
-        "import sys, confirmcheck, confirmcheck.readers.ics, confirmcheck.calendar\n"
+        "import sys, confirmcheck, confirmcheck.readers.ics, confirmcheck.render.ics\n"
         "import confirmcheck.cli\n"
         "heavy = {'icalendar', 'recurring_ical_events', 'x_wr_timezone'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"

@@ -15,9 +15,9 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confirmcheck.calendar import report_to_ics
 from confirmcheck.diff import diff
 from confirmcheck.readers.ics import read_calendar
+from confirmcheck.render.ics import report_to_ics
 from confirmcheck.stay import Stay
 
 STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

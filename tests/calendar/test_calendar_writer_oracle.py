@@ -1,10 +1,10 @@
 """The calendar writer against icalendar: whatever the text, icalendar reads every
 value back exactly as it was meant.
 
-report_to_ics writes content lines itself (icalendar's serialiser was most of a
-webhook call); these properties hold it to what icalendar reads, with room types
-and hotel names full of the characters TEXT must escape and lines long enough to
-fold inside multi-byte characters and escape pairs.
+report_to_ics writes content lines itself (icalendar's writer is several times
+the budget of a webhook call); these properties hold it to what icalendar reads,
+with room types and hotel names full of the characters TEXT must escape and
+lines long enough to fold inside multi-byte characters and escape pairs.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import icalendar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confirmcheck.calendar import report_to_ics
 from confirmcheck.diff import diff
 from confirmcheck.readers.ics import OUTCOME, ROOM_TYPE
 from confirmcheck.render import summarize
+from confirmcheck.render.ics import report_to_ics
 from confirmcheck.stay import Stay
 
 STAMP = dt.datetime(2026, 5, 4, 3, 2, 1, tzinfo=dt.UTC)
@@ -89,7 +89,18 @@ def test_icalendar_reads_back_every_value_as_meant(
         for section in summary.sections
         for sentence in section.items
     }
+    # One wording for every output: titles and categories are the summary's too.
+    titles = {
+        as_text(title.replace("\u00a0", " "))
+        for section in summary.sections
+        for title in section.titles
+    }
+    labels = {section.label for section in summary.sections}
     for event in events:
+        assert str(event["SUMMARY"]) in titles
+        categories = event["CATEGORIES"]
+        assert isinstance(categories, icalendar.vCategory)
+        assert categories.cats[0] in labels
         assert event.errors == []
         assert isinstance(event.decoded("DTSTART"), dt.date)
         assert event.decoded("DTEND") > event.decoded("DTSTART")

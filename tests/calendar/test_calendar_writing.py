@@ -8,10 +8,11 @@ from typing import Any
 import icalendar
 import pytest
 
-from confirmcheck.calendar import report_to_ics
 from confirmcheck.diff import diff
 from confirmcheck.errors import InputError, LocaleError
 from confirmcheck.readers.ics import read_calendar
+from confirmcheck.render import render_text, summarize
+from confirmcheck.render.ics import report_to_ics
 from confirmcheck.report import Report
 from confirmcheck.stay import Series, Stay
 
@@ -88,9 +89,9 @@ def test_lines_end_in_crlf_and_are_folded() -> None:
     "day", [D(1, 1, 1), D(999, 12, 31), D(1000, 1, 1), D(9999, 12, 31)]
 )
 def test_all_day_dates_are_written_as_strftime_writes_them(day: dt.date) -> None:
-    from confirmcheck.calendar import _date_value
+    from confirmcheck.render.ics import _date
 
-    assert _date_value(day) == day.strftime("%Y%m%d")
+    assert _date(day) == day.strftime("%Y%m%d")
 
 
 def test_text_is_escaped_and_comes_back_unchanged() -> None:
@@ -157,6 +158,24 @@ def test_titles_are_in_the_reports_locale() -> None:
     (gap,) = [e for e in events(data) if "kein Zimmer" in str(e["SUMMARY"])]
     assert gap["CATEGORIES"].cats == ["NICHT GEBUCHT"]
     assert "Aufenthalt 2 von 5" in str(gap["DESCRIPTION"])
+
+
+def test_the_calendar_says_what_the_summary_says() -> None:
+    # One wording for every output: numbers grouped as the language groups them
+    # ("1.200 Zimmer", not "1200 Zimmer"), the same sentences and categories.
+    report = diff(
+        [Stay(D(2026, 1, 5), D(2026, 1, 6), rooms=1200, room_type="Bett", guests=1500)],
+        [Stay(D(2026, 1, 5), D(2026, 1, 6), rooms=1200, room_type="Bett", guests=1500)],
+    )
+    data = report_to_ics(report, stamp=STAMP, locale="de")
+    (booked,) = events(data)
+    assert str(booked["SUMMARY"]) == "Gebucht: 1.200 Zimmer, Bett, 1.500 Gäste"
+    summary = summarize(report, locale="de")
+    (section,) = summary.sections
+    assert str(booked["SUMMARY"]) == section.titles[0].replace("\u00a0", " ")
+    assert str(booked["DESCRIPTION"]) == section.items[0].replace("\u00a0", " ")
+    assert booked["CATEGORIES"].cats == [section.label]
+    assert "1.200 Zimmer" in render_text(summary)
 
 
 def test_a_re_sent_calendar_keeps_its_uids() -> None:
