@@ -14,8 +14,11 @@ NOT BOOKED
 from typing import TYPE_CHECKING, Any
 
 from confirmcheck.audit import AuditResult, Verdict, check_many
+from confirmcheck.cancellation import Cancellation
+from confirmcheck.compare import compare
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
+from confirmcheck.flexible import FlexibleStay
 from confirmcheck.i18n import SUPPORTED_LOCALES, pick_locale, resolve_locale
 from confirmcheck.readers import StaysFile, load_stays, read_stays, stays_schema
 from confirmcheck.render import (
@@ -101,8 +104,10 @@ __all__ = [
     "SUPPORTED_LOCALES",
     "AuditResult",
     "CalendarError",
+    "Cancellation",
     "ConfirmcheckError",
     "DifferentRange",
+    "FlexibleStay",
     "InputError",
     "LocaleError",
     "MailError",
@@ -120,6 +125,7 @@ __all__ = [
     "Verdict",
     "attach_summary",
     "check_many",
+    "compare",
     "describe_differences",
     "diff",
     "expand",

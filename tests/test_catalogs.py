@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import shutil
 from io import BytesIO
 from pathlib import Path
 
@@ -12,18 +13,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from confirmcheck.i18n import SUPPORTED_LOCALES
+from scripts import catalogs
 
 PACKAGE = Path(__file__).parent.parent / "confirmcheck"
-# The same keywords as the pybabel command in README.md's CONTRIBUTING section.
-KEYWORDS = {
-    "_": None,
-    "gettext": None,
-    "ngettext": (1, 2),
-    "count": (1, 2),
-    "unit": (1, 2),
-    "_n": (1, 2),
-    "_plural": (1, 2),
-}
+KEYWORDS = catalogs.KEYWORDS
 TRANSLATED = [locale for locale in SUPPORTED_LOCALES if locale != "en"]
 
 
@@ -45,7 +38,9 @@ def test_every_sentence_in_the_code_is_translated(locale: str) -> None:
     with catalog(locale).open("rb") as handle:
         po = read_po(handle)
     in_catalog = {m.id[0] if isinstance(m.id, tuple) else m.id for m in po if m.id}
-    assert source_messages() - in_catalog == set(), "run pybabel update (CONTRIBUTING)"
+    assert source_messages() - in_catalog == set(), (
+        "run scripts/catalogs.py (CONTRIBUTING)"
+    )
     assert in_catalog - source_messages() == set(), "obsolete entries in the catalog"
     untranslated = [
         m.id
@@ -75,8 +70,18 @@ def test_the_compiled_catalog_is_current(locale: str) -> None:
                 assert shipped.ngettext(
                     message.id[0], message.id[1], n
                 ) == fresh.ngettext(message.id[0], message.id[1], n), (
-                    "run pybabel compile (CONTRIBUTING)"
+                    "run scripts/catalogs.py (CONTRIBUTING)"
                 )
         else:
             assert isinstance(message.id, str)
             assert shipped.gettext(message.id) == fresh.gettext(message.id)
+
+
+def test_the_catalog_command_changes_nothing_on_a_clean_tree(tmp_path: Path) -> None:
+    # Issue 11, item 24: the README's pybabel commands rewrote the German .po and
+    # .mo (a new header and date) on a clean tree.
+    copy = tmp_path / "confirmcheck"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = {p: p.read_bytes() for p in copy.glob("locales/**/*") if p.is_file()}
+    assert catalogs.update(copy) == []
+    assert {p: p.read_bytes() for p in before} == before

@@ -6,14 +6,16 @@ import argparse
 import datetime as dt
 from typing import BinaryIO, TextIO
 
-from confirmcheck import diff, report_to_json
+from confirmcheck import compare, report_to_json
 from confirmcheck.cli.common import (
     EPILOG,
     EXIT_COMPLETE,
     EXIT_DIFFERS,
     UsageError,
     add_calendar_input_options,
-    read_stays_arg,
+    hotel_of,
+    label,
+    read_sides,
     write_bytes,
 )
 from confirmcheck.errors import InputError
@@ -29,8 +31,10 @@ _DESCRIPTION = (
     '"rooms": 1, "room_type": "double", "guests": 2, "ref": "A-1234"}; a '
     'series adds "rrule" (RFC 5545, e.g. "FREQ=WEEKLY;COUNT=20") and '
     'optionally "exdate" and "rdate". Either file may instead be an '
-    "iCalendar (.ics) file, one stay per all-day or timed VEVENT. Use - "
-    "to read one file from standard input."
+    "iCalendar (.ics) file, one stay per all-day or timed VEVENT, an "
+    "OpenTravel or AlpineBits reservation message (XML), or an HTML page or "
+    "mail (.eml) with schema.org LodgingReservation markup; the format is "
+    "recognised by content. Use - to read one file from standard input."
 )
 
 
@@ -75,9 +79,11 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
         raise UsageError(
             "only one of REQUESTED and CONFIRMED can be - (standard input)"
         )
-    requested = read_stays_arg(options.requested, "requested", stdin, options)
-    confirmed = read_stays_arg(options.confirmed, "confirmed", stdin, options)
-    report = diff(requested, confirmed)
+    requested, confirmed = read_sides(options, stdin)
+    try:
+        report = compare(requested, confirmed)
+    except InputError as error:
+        raise UsageError(f"{label(options.confirmed)}: confirmed: {error}") from None
     if options.format == "json":
         stdout.write(report_to_json(report) + "\n")
     elif options.format == "ics":
@@ -87,6 +93,7 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             data = report_to_ics(
                 report,
                 locale=options.locale,
+                hotel=hotel_of(requested, confirmed),
                 # The edge reads the clock; the library never does.
                 stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
             )

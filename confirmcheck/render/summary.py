@@ -93,8 +93,16 @@ class _Words:
     dates again and again: each is written by Babel once per summary.
     """
 
-    def __init__(self, locale: str, total: int) -> None:
+    def __init__(
+        self, locale: str, total: int, stays: tuple[StayResult, ...] = ()
+    ) -> None:
         self.locale = locale
+        # A flexible request's window, said wherever its stay is named.
+        self._windows = {
+            s.stay: (s.earliest_arrival, s.latest_arrival)
+            for s in stays
+            if s.earliest_arrival is not None and s.latest_arrival is not None
+        }
         catalog = translations(locale)
         self._: Callable[[str], str] = catalog.gettext
         self._n: Callable[[str, str, int], str] = catalog.ngettext
@@ -152,6 +160,15 @@ class _Words:
                 self.rooms_of(item, room_type=room_type, guests=guests),
             ]
         )
+        window = self._windows.get(item.stay) if item.stay is not None else None
+        if window is not None:
+            details = self._(
+                "{details}; arriving between {earliest} and {latest}"
+            ).format(
+                details=details,
+                earliest=self.date(window[0]),
+                latest=self.date(window[1]),
+            )
         text = self._("{dates} ({details})").format(
             dates=self.dates(item), details=details
         )
@@ -167,7 +184,7 @@ class _Words:
 def summarize(report: Report, *, locale: str = DEFAULT_LOCALE) -> Summary:
     """What the summary of ``report`` says in ``locale``, before layout."""
     locale = resolve_locale(locale)
-    w = _Words(locale, report.totals.requested_stays)
+    w = _Words(locale, report.totals.requested_stays, report.stays)
     sections: list[Section] = []
     if report.not_booked:
         sections.append(_not_booked(w, report))
@@ -255,6 +272,9 @@ def _not_booked(w: _Words, report: Report) -> Section:
             title = _("NOT BOOKED — {count} of {rooms} rooms not reserved").format(
                 count=w.number(item.rooms), rooms=w.number(stay.rooms)
             )
+        if stay is not None and stay.cancelled:
+            what = _("{what} The reservation is cancelled.").format(what=what)
+            title = _("NOT BOOKED — cancelled")
         where = w.where(item, room_type=item.room_type, guests=item.guests)
         items.append(_("{where}: {what}").format(where=where, what=what))
         titles.append(title)
