@@ -13,6 +13,7 @@ NOT BOOKED
 
 from typing import TYPE_CHECKING, Any
 
+from confirmcheck.audit import AuditResult, Verdict, check_many
 from confirmcheck.cancellation import Cancellation
 from confirmcheck.compare import compare
 from confirmcheck.diff import diff
@@ -101,6 +102,7 @@ __all__ = [
     "MAX_CALENDAR_BYTES",
     "MAX_OCCURRENCES",
     "SUPPORTED_LOCALES",
+    "AuditResult",
     "CalendarError",
     "Cancellation",
     "ConfirmcheckError",
@@ -120,7 +122,9 @@ __all__ = [
     "StaysFile",
     "Summary",
     "Totals",
+    "Verdict",
     "attach_summary",
+    "check_many",
     "compare",
     "describe_differences",
     "diff",
