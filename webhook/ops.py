@@ -119,7 +119,9 @@ def metrics_tokens(config: Config) -> tuple[str, ...]:
     """The bearer tokens ``/metrics`` accepts: the scraper's own metrics token and
     the API's bearer token, whichever are set; none means the route is open."""
     return tuple(
-        token for token in (config.metrics_token, config.bearer_token) if token is not None
+        token
+        for token in (config.metrics_token, config.bearer_token)
+        if token is not None
     )
 
 
