@@ -358,6 +358,7 @@ def _with_request_id(paths: dict[str, Any], responses: dict[str, Any]) -> None:
         response
         for item in paths.values()
         for operation in item.values()
+        if isinstance(operation, dict)  # not a path item's shared "parameters"
         for response in operation["responses"].values()
     ]
     for response in [*inline, *responses.values()]:

@@ -137,7 +137,12 @@ def test_every_operation_documents_the_request_id_header(
     header = doc["components"]["headers"]["RequestId"]
     assert header["required"] is True
     pattern = re.compile(header["schema"]["pattern"])
-    operations = [op for item in doc["paths"].values() for op in item.values()]
+    operations = [
+        op
+        for item in doc["paths"].values()
+        for op in item.values()
+        if "responses" in op
+    ]
     assert len(operations) >= 6
     for operation in operations:
         for status, given in operation["responses"].items():
