@@ -262,10 +262,10 @@ def test_a_malformed_file_names_the_place(value: object, expected: str) -> None:
 
 def test_a_single_stay_instead_of_a_list_is_read_as_a_stays_file() -> None:
     assert problems_of(json.dumps(GOOD)) == [
-        "requested.check_in: is not a field of a stays file (known: hotel, stays, "
-        "timezone)",
-        "requested.check_out: is not a field of a stays file (known: hotel, stays, "
-        "timezone)",
+        "requested.check_in: is not a field of a stays file (known: hotel, "
+        "room_types, stays, timezone)",
+        "requested.check_out: is not a field of a stays file (known: hotel, "
+        "room_types, stays, timezone)",
         "requested.stays: is missing",
     ]
 

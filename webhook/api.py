@@ -33,7 +33,6 @@ from confirmcheck import (
     render_html,
     render_text,
     report_to_dict,
-    resolve_locale,
     summarize,
 )
 from confirmcheck.mail import MailError, attach_summary, mail_date, mail_languages
@@ -227,8 +226,9 @@ def _until(fields: Mapping[str, Any]) -> dt.date | None:
 
 def _side(
     value: Any, side: str, timezone: str | None, until: dt.date | None
-) -> tuple[list[Stay], str | None]:
-    """The stays of one side, and the hotel's name when a stays file gives it."""
+) -> tuple[list[Stay], str | None, dict[str, dict[str, str]]]:
+    """The stays of one side, and the hotel's name and names of its room types
+    when a stays file gives them."""
     stays_file = read_stays(
         value, timezone=timezone, until=until, max_entries=MAX_ENTRIES, path=(side,)
     )
@@ -240,7 +240,7 @@ def _side(
                 f"has more than {MAX_STAYS} stays once its series are expanded",
                 path=(side,),
             )
-    return stays, stays_file.hotel
+    return stays, stays_file.hotel, stays_file.room_types
 
 
 def _mail(fields: Mapping[str, Any]) -> bytes:
@@ -281,7 +281,7 @@ def _locale(fields: Mapping[str, Any]) -> str | None:
     if tag is None:
         return None
     try:
-        return resolve_locale(tag)
+        return pick_locale(tag, [])
     except InputError as error:
         raise error.under(("locale",)) from None
 
@@ -294,6 +294,7 @@ class CheckInput:
     confirmed: list[Stay]
     locale: str | None
     hotel: str | None
+    room_types: dict[str, dict[str, str]]
     mail: bytes | None = None
 
 
@@ -315,7 +316,10 @@ def read_request(fields: Mapping[str, Any], *, with_mail: bool) -> CheckInput:
     assert confirmed is not None
     # The hotel names the calendar's events; the confirming side knows it best.
     hotel = confirmed[1] or requested[1]
-    return CheckInput(requested[0], confirmed[0], locale, hotel, mail)
+    # The hotel's names of its rooms, whichever side gives them (the hotel's
+    # own, on the confirming side, win).
+    room_types = {**requested[2], **confirmed[2]}
+    return CheckInput(requested[0], confirmed[0], locale, hotel, room_types, mail)
 
 
 # json.dumps(body, ensure_ascii=False) with the encoder made once; answers are
@@ -342,7 +346,12 @@ def check() -> Response:
     given = read_request(fields, with_mail=False)
     locale = pick_locale(given.locale, [config().default_locale])
     report = diff(given.requested, given.confirmed)
-    summary = summarize(report, locale=locale)
+    summary = summarize(
+        report,
+        locale=locale,
+        confirmed=given.confirmed,
+        room_types=given.room_types,
+    )
     return _json(
         {
             "complete": report.complete,
@@ -387,6 +396,8 @@ def attach() -> Response:
             attach_calendar=settings.attach_calendar,
             stamp=stamp,
             hotel=given.hotel,
+            confirmed=given.confirmed,
+            room_types=given.room_types,
             subject_prefix=settings.subject_prefix,
             allow_dkim=settings.allow_dkim,
         )

@@ -21,7 +21,7 @@ from confirmcheck.cli.common import (
     add_calendar_input_options,
     label,
     read_input,
-    read_stays_arg,
+    read_stays_file_arg,
     write_bytes,
 )
 from confirmcheck.errors import InputError
@@ -133,9 +133,9 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             raise UsageError(f"--locale: {error}") from None
     # One byte more than the limit is enough for the library to refuse it.
     mail = read_input(options.mail, stdin, MAX_MAIL_BYTES)
-    requested = read_stays_arg(options.requested, "requested", stdin, options)
-    confirmed = read_stays_arg(options.confirmed, "confirmed", stdin, options)
-    report = diff(requested, confirmed)
+    requested = read_stays_file_arg(options.requested, "requested", stdin, options)
+    confirmed = read_stays_file_arg(options.confirmed, "confirmed", stdin, options)
+    report = diff(requested.stays, confirmed.stays)
     stamp = None
     if options.calendar and mail_date(mail) is None:
         # The calendar's DTSTAMP is the mail's Date, so that a retry gives the same
@@ -149,6 +149,8 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             locale=options.locale,
             attach_calendar=options.calendar,
             stamp=stamp,
+            confirmed=confirmed.stays,
+            room_types={**requested.room_types, **confirmed.room_types},
             subject_prefix=options.subject_prefix,
             allow_dkim=options.allow_dkim,
         )

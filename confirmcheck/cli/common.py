@@ -12,7 +12,7 @@ import datetime as dt
 from typing import BinaryIO, TextIO
 
 from confirmcheck.errors import ConfirmcheckError, InputError
-from confirmcheck.readers import read_stays
+from confirmcheck.readers import StaysFile, read_stays
 from confirmcheck.stay import Series, Stay
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "label",
     "read_input",
     "read_stays_arg",
+    "read_stays_file_arg",
     "write_bytes",
 ]
 
@@ -75,21 +76,27 @@ def read_stays_arg(
     """The stays of one side of a check, from a file name or ``-``, in any format
     :func:`~confirmcheck.read_stays` reads (recognised by content, whatever the
     file is called)."""
+    return list(read_stays_file_arg(name, side, stdin, options).stays)
+
+
+def read_stays_file_arg(
+    name: str, side: str, stdin: BinaryIO, options: argparse.Namespace
+) -> StaysFile:
+    """One side of a check as :func:`read_stays_arg` reads it, with what the
+    file says besides its stays (the hotel's names of its room types)."""
     data = read_input(name, stdin)
     if len(data) > MAX_INPUT_BYTES:
         raise UsageError(
             f"{name}: is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB"
         )
     try:
-        return list(
-            read_stays(
-                data,
-                timezone=options.timezone,
-                until=options.until,
-                ics_end_is_last_night=options.ics_end_is_last_night,
-                skip_non_stays=options.skip_non_stays,
-                path=(side,),
-            ).stays
+        return read_stays(
+            data,
+            timezone=options.timezone,
+            until=options.until,
+            ics_end_is_last_night=options.ics_end_is_last_night,
+            skip_non_stays=options.skip_non_stays,
+            path=(side,),
         )
     except InputError as error:
         raise UsageError(f"{label(name)}: {error}") from None

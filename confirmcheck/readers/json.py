@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,7 +35,7 @@ STAY_FIELDS = frozenset(
     {"check_in", "check_out", "rooms", "room_type", "guests", "ref"}
 )
 SERIES_FIELDS = frozenset({"rrule", "exdate", "rdate"})
-FILE_FIELDS = frozenset({"stays", "hotel", "timezone"})
+FILE_FIELDS = frozenset({"stays", "hotel", "timezone", "room_types"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -210,9 +210,10 @@ def read_stay_list(value: object, *, path: Path = ()) -> list[Stay | Series]:
 
 
 class StaysFile:
-    """What a stays file holds: the stays, and the hotel's name and time zone."""
+    """What a stays file holds: the stays, and the hotel's name, time zone and
+    names of its room types (code -> {language: name}, as a summary says them)."""
 
-    __slots__ = ("hotel", "stays", "timezone")
+    __slots__ = ("hotel", "room_types", "stays", "timezone")
 
     def __init__(
         self,
@@ -220,18 +221,23 @@ class StaysFile:
         *,
         hotel: str | None = None,
         timezone: str | None = None,
+        room_types: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.stays: tuple[Stay | Series, ...] = tuple(stays)
         self.hotel = hotel
         self.timezone = timezone
+        self.room_types: dict[str, dict[str, str]] = {
+            code: dict(names) for code, names in (room_types or {}).items()
+        }
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, StaysFile):
             return NotImplemented
-        return (self.stays, self.hotel, self.timezone) == (
+        return (self.stays, self.hotel, self.timezone, self.room_types) == (
             other.stays,
             other.hotel,
             other.timezone,
+            other.room_types,
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -281,6 +287,7 @@ def read_stays_file(value: object, *, path: Path = ()) -> StaysFile:
                 problems.append(
                     Problem((*path, "timezone"), f"{timezone} is not an IANA time zone")
                 )
+    room_types = _room_types(value.get("room_types"), (*path, "room_types"), problems)
     stays: list[Stay | Series] = []
     if "stays" in value:
         try:
@@ -289,7 +296,57 @@ def read_stays_file(value: object, *, path: Path = ()) -> StaysFile:
             problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-    return StaysFile(stays, hotel=hotel.strip() if hotel else None, timezone=timezone)
+    return StaysFile(
+        stays,
+        hotel=hotel.strip() if hotel else None,
+        timezone=timezone,
+        room_types=room_types,
+    )
+
+
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def _room_types(
+    value: object, path: Path, problems: list[Problem]
+) -> dict[str, dict[str, str]]:
+    """``{"EZ": {"de": "Einzelzimmer", "en": "Single room"}}``: the hotel's
+    names of its room codes, per language; problems are added to ``problems``."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(
+            Problem(path, f"must be an object of room codes, not {_kind(value)}")
+        )
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for code, names in value.items():
+        if not code.strip():
+            problems.append(Problem((*path, code), "a room code must not be empty"))
+            continue
+        if not isinstance(names, dict):
+            problems.append(
+                Problem(
+                    (*path, code),
+                    f"must be an object of names by language, not {_kind(names)}",
+                )
+            )
+            continue
+        for language, name in names.items():
+            if not _LANGUAGE.fullmatch(language):
+                problems.append(
+                    Problem((*path, code, language), "is not a language tag")
+                )
+            elif not isinstance(name, str) or not name.strip():
+                problems.append(
+                    Problem((*path, code, language), "must be a name (text)")
+                )
+        out[code.strip()] = {
+            language: name.strip()
+            for language, name in names.items()
+            if isinstance(name, str)
+        }
+    return out
 
 
 def stays_schema() -> dict[str, Any]:
