@@ -29,6 +29,8 @@ from confirmcheck.report import (
     Status,
     StayResult,
     Totals,
+)
+from confirmcheck.report_json import (
     report_from_dict,
     report_from_json,
     report_schema,
@@ -62,6 +64,8 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'confirmcheck' has no attribute {name!r}")
@@ -70,6 +74,17 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(module), name)
     globals()[name] = value
     return value
+
+
+def _version() -> str:
+    # The installed distribution's metadata is the one source of the version;
+    # read on first use, as it costs a look through sys.path.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("confirmcheck")
+    except PackageNotFoundError:  # pragma: no cover - a checkout never installed
+        return "0+unknown"
 
 
 def __dir__() -> list[str]:

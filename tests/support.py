@@ -10,7 +10,7 @@ from typing import Any
 
 import jsonschema
 
-from confirmcheck.report import report_schema
+from confirmcheck.report_json import report_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"

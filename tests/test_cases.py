@@ -16,7 +16,7 @@ import pytest
 
 from confirmcheck.diff import diff
 from confirmcheck.readers import read_stays
-from confirmcheck.report import report_from_json, report_to_json
+from confirmcheck.report_json import report_from_json, report_to_json
 from tests.support import CASES, schema_errors
 
 CASE_FILES = sorted(CASES.glob("*.json"))

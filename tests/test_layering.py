@@ -145,3 +145,12 @@ def test_the_webhook_uses_only_the_public_api(path: Path) -> None:
                 if alias.name not in public
             ]
     assert private == []
+
+
+def test_the_diff_knows_nothing_of_the_readers() -> None:
+    """The diff compares stays, wherever they were read from."""
+    diff = [name for name in import_graph() if name.startswith("confirmcheck.diff")]
+    assert diff
+    for module in diff:
+        used = set(reachable(module, import_graph()))
+        assert [m for m in used if m.startswith("confirmcheck.readers")] == [], module

@@ -11,10 +11,8 @@ import pytest
 
 from confirmcheck.diff import diff
 from confirmcheck.errors import InputError
-from confirmcheck.report import (
-    DifferentRange,
-    Report,
-    Status,
+from confirmcheck.report import DifferentRange, Report, Status
+from confirmcheck.report_json import (
     report_from_dict,
     report_from_json,
     report_schema,

@@ -1,5 +1,5 @@
-"""``python -m webhook``: the same as the ``confirmcheck-webhook`` command."""
+"""``python -m confirmcheck_webhook``: the same as ``confirmcheck-webhook``."""
 
-from webhook.serve import run
+from .command import run
 
 run()

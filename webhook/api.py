@@ -1,7 +1,8 @@
 """Version 1 of the API: ``POST /v1/check`` and ``POST /v1/attach``.
 
 Each request goes through the same gate before a view sees it, in this order: the
-declared size (413 before a byte is read), the raw body read within the limit (413),
+declared size (413 before a byte is read), the raw body read whole within the limit
+(413 over it however it is framed, 400 when it ends early: see webhook.body),
 authentication over those raw bytes (401), the media type (415), JSON (400), and
 then the fields (422). Nothing is stored and nothing is sent anywhere: a retried
 request gets the same answer and changes nothing.
@@ -36,11 +37,20 @@ from confirmcheck import (
     summarize,
 )
 from confirmcheck.mail import MailError, attach_summary, mail_date, mail_languages
-from webhook.auth import AuthError, check_bearer, verify_signature
-from webhook.config import Config
-from webhook.problems import ProblemError
 
-__all__ = ["COMPLETE_HEADER", "MAX_ENTRIES", "MAX_STAYS", "RFC822", "bp"]
+from .auth import AuthError, check_bearer, verify_signature
+from .body import read_body, refuse_lone_surrogates, request_body
+from .config import Config
+from .problems import ProblemError
+
+__all__ = [
+    "COMPLETE_HEADER",
+    "MAX_ANSWER_BYTES",
+    "MAX_ENTRIES",
+    "MAX_STAYS",
+    "RFC822",
+    "bp",
+]
 
 bp = Blueprint("v1", __name__, url_prefix="/v1")
 T = TypeVar("T")
@@ -49,8 +59,15 @@ T = TypeVar("T")
 COMPLETE_HEADER: Final = "Confirmcheck-Complete"
 #: Entries (stays or series) one side may list; refused before they are expanded.
 MAX_ENTRIES: Final = 1000
-#: Stays one side may have once its series are expanded.
-MAX_STAYS: Final = 20_000
+#: Stays one side may have once its series are expanded. With MAX_ENTRIES, it bounds
+#: the largest accepted request to about 0.3 s of CPU and a 4 MB answer on the
+#: 2-core machine of record (benchmarks/bench_largest.py); 20,000 cost 1.5 s and
+#: answered 25 MB.
+MAX_STAYS: Final = 3_000
+#: The largest answer sent. Long room types and references are repeated in the
+#: report, the summary and the calendar: a request whose answer would be larger is
+#: refused (422) rather than sent.
+MAX_ANSWER_BYTES: Final = 5_000_000
 _SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
 CHECK_FIELDS: Final = ("requested", "confirmed", "locale", "timezone", "until")
 ATTACH_FIELDS: Final = (*CHECK_FIELDS, "mail")
@@ -68,14 +85,7 @@ def config() -> Config:
 @bp.before_request
 def _gate() -> None:
     settings = config()
-    limit = settings.max_body_bytes
-    declared = request.content_length
-    if declared is not None and declared > limit:
-        raise ProblemError(
-            "too-large", f"the body has {declared} bytes; at most {limit} are accepted"
-        )
-    # MAX_CONTENT_LENGTH bounds the read of a body without Content-Length too.
-    body = request.get_data(cache=True)
+    body = g.body = read_body(request.environ, settings.max_body_bytes)
     _authenticate(settings, body)
     if request.mimetype != "application/json" or request.mimetype_params.get(
         "charset", "utf-8"
@@ -121,7 +131,8 @@ def _authenticate(settings: Config, body: bytes) -> None:
 
 
 def parse_body(body: bytes) -> Any:
-    """The request body as JSON: UTF-8, no duplicate keys, no NaN; else a 400.
+    """The request body as JSON: UTF-8, no duplicate keys, no NaN, no lone
+    surrogates; else a 400.
 
     Over HTTP a body must be UTF-8 (RFC 8259, 8.1): no byte order mark, no
     UTF-16. A key given twice is refused rather than one of its values dropped.
@@ -134,7 +145,7 @@ def parse_body(body: bytes) -> Any:
             f"the body is not UTF-8 (byte {error.start}: {error.reason})",
         ) from None
     try:
-        return json.loads(
+        value = json.loads(
             text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant
         )
     except _NotJSON as error:
@@ -153,6 +164,8 @@ def parse_body(body: bytes) -> Any:
         raise ProblemError(
             "malformed-request", "body: holds a number with too many digits"
         ) from None
+    refuse_lone_surrogates(text, value)
+    return value
 
 
 class _NotJSON(ValueError):
@@ -328,13 +341,23 @@ _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def _json(body: Mapping[str, Any], report: Report) -> Response:
-    return _complete(
-        Response(_ENCODER.encode(body), mimetype="application/json"), report
-    )
+    content = _bounded(_ENCODER.encode(body).encode("utf-8"))
+    return _complete(Response(content, mimetype="application/json"), report)
+
+
+def _bounded(content: bytes) -> bytes:
+    if len(content) > MAX_ANSWER_BYTES:
+        raise InputError(
+            f"the answer would have {len(content)} bytes; at most "
+            f"{MAX_ANSWER_BYTES} are sent: send fewer stays, shorter room types "
+            "and references, or a smaller mail"
+        )
+    return content
 
 
 def _complete(response: Response, report: Report) -> Response:
     g.complete = report.complete
+    g.report = report  # for the metrics
     response.headers[COMPLETE_HEADER] = "true" if report.complete else "false"
     return response
 
@@ -342,7 +365,7 @@ def _complete(response: Response, report: Report) -> Response:
 @bp.post("/check")
 def check() -> Response:
     """Compare the requested stays with the confirmed ones; the report and summary."""
-    fields = _fields(parse_body(request.get_data()), CHECK_FIELDS, CHECK_FIELDS[:2])
+    fields = _fields(parse_body(request_body()), CHECK_FIELDS, CHECK_FIELDS[:2])
     given = read_request(fields, with_mail=False)
     locale = pick_locale(given.locale, [config().default_locale])
     report = diff(given.requested, given.confirmed)
@@ -371,7 +394,7 @@ def _inside_mail(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
 @bp.post("/attach")
 def attach() -> Response:
     """Put the summary at the top of the mail; the changed mail (or JSON)."""
-    fields = _fields(parse_body(request.get_data()), ATTACH_FIELDS, ATTACH_REQUIRED)
+    fields = _fields(parse_body(request_body()), ATTACH_FIELDS, ATTACH_REQUIRED)
     given = read_request(fields, with_mail=True)
     assert given.mail is not None
     settings = config()
@@ -402,6 +425,7 @@ def attach() -> Response:
             allow_dkim=settings.allow_dkim,
         )
     except MailError as error:
+        g.mail_error = error  # for the metrics
         # The library names MIME parts ("part 1.2") after "mail"; in the request
         # body they are all inside the one field /mail.
         raise InputError(
@@ -424,6 +448,6 @@ def attach() -> Response:
             report,
         )
     else:
-        response = _complete(Response(changed, mimetype=RFC822), report)
+        response = _complete(Response(_bounded(changed), mimetype=RFC822), report)
     response.vary.add("Accept")
     return response

@@ -15,13 +15,15 @@ from collections.abc import Callable, Mapping
 
 from flask import Flask
 
-from webhook import api, meta
-from webhook.config import ENV_PREFIX, Config, config_from_env, unknown_variables
-from webhook.logs import LogWriter, install_request_log, write_stderr
-from webhook.openapi import openapi_document
-from webhook.problems import register_error_handlers
+from . import api, meta
+from .config import ENV_PREFIX, Config, config_from_env, unknown_variables
+from .logs import LogWriter, install_request_log, write_stderr
+from .openapi import openapi_document
+from .ops import install_ops
+from .problems import register_error_handlers
+from .request_id import install_request_id
 
-__all__ = ["build_app", "create_app"]
+__all__ = ["build_app", "create_app", "warn_about_unknown_variables"]
 
 
 def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
@@ -40,6 +42,13 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         environ, now, log = _split_test_config(test_config)
     config = config_from_env(environ, now=now)
     app = build_app(config, log=log)
+    warn_about_unknown_variables(environ, log)
+    return app
+
+
+def warn_about_unknown_variables(environ: Mapping[str, str], log: LogWriter) -> None:
+    """Log one warning line naming the ``CONFIRMCHECK_*`` variables that are not
+    settings (likely typos); names only, never their values."""
     unknown = unknown_variables(environ)
     if unknown:
         log(
@@ -51,7 +60,6 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
                 }
             )
         )
-    return app
 
 
 def _split_test_config(
@@ -77,7 +85,7 @@ def _split_test_config(
 
 def build_app(config: Config, *, log: LogWriter = write_stderr) -> Flask:
     """The webhook app for ``config``; request log lines go to ``log``."""
-    app = Flask("webhook", static_folder=None)
+    app = Flask(__package__ or __name__, static_folder=None)
     app.config.update(
         # Werkzeug enforces it on bodies without Content-Length too.
         MAX_CONTENT_LENGTH=config.max_body_bytes,
@@ -87,8 +95,10 @@ def build_app(config: Config, *, log: LogWriter = write_stderr) -> Flask:
     )
     app.extensions["confirmcheck"] = config
     app.extensions["confirmcheck.openapi"] = meta.dump(openapi_document(config))
+    install_request_id(app)
     register_error_handlers(app)
     install_request_log(app, log, config.now)
     app.register_blueprint(meta.bp)
     app.register_blueprint(api.bp)
+    install_ops(app, config)
     return app

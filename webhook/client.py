@@ -1,4 +1,5 @@
-"""A small signed client, to try the webhook: ``python -m webhook.client URL REQ CONF``.
+"""A small signed client, to try the webhook:
+``python -m confirmcheck_webhook.client URL REQ CONF``.
 
 It signs like any Standard Webhooks sender, with the first secret in
 ``CONFIRMCHECK_SECRET``, posts ``{"requested": ..., "confirmed": ...}`` (and the
@@ -21,8 +22,8 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from webhook.auth import sign
-from webhook.config import ENV_PREFIX, ConfigError, decode_secret
+from .auth import sign
+from .config import ENV_PREFIX, ConfigError, decode_secret
 
 __all__ = ["main", "request_body", "signed_headers"]
 
@@ -71,8 +72,14 @@ def main(
 ) -> int:
     """Run the client; see the module docstring for the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m webhook.client",
-        description="Send a signed request to confirmcheck's webhook.",
+        prog="python -m confirmcheck_webhook.client",
+        description="Send a signed request to confirmcheck's webhook and print the "
+        "summary (the changed mail with --mail).",
+        epilog="The request is signed with the first whsec_ secret in the "
+        "environment variable CONFIRMCHECK_SECRET (confirmcheck-webhook --dev "
+        "prints one). Exit status: 0 everything is booked as requested, 1 "
+        "something differs, 2 the request was refused, the service could not be "
+        "reached, or CONFIRMCHECK_SECRET is missing or malformed.",
     )
     parser.add_argument("url", help="e.g. http://127.0.0.1:8000/v1/check")
     parser.add_argument("requested", help="requested stays: JSON or .ics file")
@@ -82,10 +89,17 @@ def main(
     parser.add_argument("--json", action="store_true", help="print the whole response")
     args = parser.parse_args(argv)
     environ = os.environ if environ is None else environ
+    secrets_given = environ.get(ENV_PREFIX + "SECRET", "").split()
+    if not secrets_given:
+        sys.stderr.write(
+            f"webhook.client: {ENV_PREFIX}SECRET is not set: give the whsec_ secret "
+            "the service was started with (confirmcheck-webhook --dev prints one)\n"
+        )
+        return 2
     try:
-        key = decode_secret(environ.get(ENV_PREFIX + "SECRET", "").split()[0])
-    except (IndexError, ConfigError) as error:
-        sys.stderr.write(f"webhook.client: CONFIRMCHECK_SECRET: {error or 'not set'}\n")
+        key = decode_secret(secrets_given[0])
+    except ConfigError as error:
+        sys.stderr.write(f"webhook.client: {ENV_PREFIX}SECRET: {error}\n")
         return 2
     try:
         body = request_body(

@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 
 from confirmcheck import ConfirmcheckError, resolve_locale
 
@@ -34,16 +35,19 @@ __all__ = [
 
 ENV_PREFIX = "CONFIRMCHECK_"
 DEFAULT_TOLERANCE_SECONDS = 300
-DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+#: 4 MiB: a confirmation mail of about 3 MB (base64 in the body) and the most stays;
+#: with it the largest request costs about 1 s of CPU at most (benchmarks/README.md).
+DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 #: A signing key shorter than this is refused; Standard Webhooks asks for 24 to 64.
 MIN_SECRET_BYTES = 16
 MIN_TOKEN_CHARS = 16
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the scheme's prefix, not a secret
 
 #: The service's variables (without the prefix) and what each one sets; serving
-#: variables are read by the ``confirmcheck-webhook`` command (``webhook.serve``).
+#: variables are read by the ``confirmcheck-webhook`` command (its ``serve``).
 SETTINGS: Mapping[str, str] = {
     "SECRET": "signing secrets (whsec_...), separated by spaces; required",
+    "SECRET_FILE": "a file holding the signing secrets, instead of SECRET",
     "TOLERANCE_SECONDS": "how far webhook-timestamp may be from now",
     "MAX_BODY_BYTES": "largest request body accepted",
     "DEFAULT_LOCALE": "locale of the summary when a request names none",
@@ -53,8 +57,15 @@ SETTINGS: Mapping[str, str] = {
     "BEARER_TOKEN": "static bearer token accepted instead of a signature",
     "BIND": "address the command listens on",
     "WORKERS": "number of gunicorn worker processes",
+    "THREADS": "threads per gunicorn worker",
     "TIMEOUT_SECONDS": "seconds before gunicorn restarts a silent worker",
+    "METRICS": "whether GET /metrics serves Prometheus metrics",
+    "METRICS_TOKEN": "bearer token GET /metrics asks for, if set",
 }
+#: OpenTelemetry's own variables; either one turns tracing on (the otel extra).
+OTEL_ENDPOINTS = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+#: A secret file larger than this is not a file of secrets.
+MAX_SECRET_FILE_BYTES = 64 * 1024
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -82,6 +93,9 @@ class Config:
     subject_prefix: str | None = None
     allow_dkim: bool = False
     bearer_token: str | None = field(default=None, repr=False)
+    metrics: bool = False
+    metrics_token: str | None = field(default=None, repr=False)
+    tracing: bool = False
     now: Callable[[], float] = field(default=time.time, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -172,11 +186,12 @@ def config_from_env(
             problems.append(f"{ENV_PREFIX}{name}: {error}")
 
     if keys is None:
-        secrets = environ.get(ENV_PREFIX + "SECRET", "").split()
-        if not secrets:
+        source, secrets = _secrets(environ, problems)
+        if not secrets and not problems:
             problems.append(
                 f"{ENV_PREFIX}SECRET is not set: give one or more {SECRET_PREFIX} "
-                "secrets separated by spaces (or start `confirmcheck-webhook --dev` "
+                "secrets separated by spaces, or name a file holding them in "
+                f"{ENV_PREFIX}SECRET_FILE (or start `confirmcheck-webhook --dev` "
                 "for a one-time secret on 127.0.0.1)"
             )
         found: list[bytes] = []
@@ -184,7 +199,7 @@ def config_from_env(
             try:
                 found.append(decode_secret(secret))
             except ConfigError as error:
-                problems.append(f"{ENV_PREFIX}SECRET, secret {index}: {error}")
+                problems.append(f"{source}, secret {index}: {error}")
         keys = tuple(found)
 
     read("TOLERANCE_SECONDS", lambda t: _integer(t, 1, 24 * 3600))
@@ -194,6 +209,15 @@ def config_from_env(
     read("SUBJECT_PREFIX", _subject_prefix)
     read("ALLOW_DKIM", _boolean)
     read("BEARER_TOKEN", _token)
+    read("METRICS", _boolean)
+    read("METRICS_TOKEN", _token)
+    if any(environ.get(name, "").strip() for name in OTEL_ENDPOINTS):
+        values["tracing"] = True
+        if not _installed("opentelemetry.instrumentation.flask"):
+            problems.append(
+                f"{OTEL_ENDPOINTS[0]} is set, but tracing needs the otel extra: "
+                "pip install 'confirmcheck[otel]'"
+            )
     if problems:
         raise ConfigError("; ".join(problems))
     return Config(
@@ -201,6 +225,42 @@ def config_from_env(
         now=now,
         **values,  # type: ignore[arg-type]
     )
+
+
+def _secrets(environ: Mapping[str, str], problems: list[str]) -> tuple[str, list[str]]:
+    """The secrets' texts, from the variable or from the file it names."""
+    given = environ.get(ENV_PREFIX + "SECRET", "").split()
+    path = environ.get(ENV_PREFIX + "SECRET_FILE", "").strip()
+    if not path:
+        return f"{ENV_PREFIX}SECRET", given
+    name = f"{ENV_PREFIX}SECRET_FILE"
+    if given:
+        problems.append(f"set {ENV_PREFIX}SECRET or {name}, not both")
+        return name, []
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_SECRET_FILE_BYTES + 1)
+    except OSError as error:
+        problems.append(f"{name}: cannot read {path} ({error.strerror})")
+        return name, []
+    if len(data) > MAX_SECRET_FILE_BYTES:
+        problems.append(f"{name}: {path} has more than {MAX_SECRET_FILE_BYTES} bytes")
+        return name, []
+    try:
+        secrets = data.decode("ascii").split()
+    except UnicodeDecodeError:
+        problems.append(f"{name}: {path} is not ASCII text")
+        return name, []
+    if not secrets:
+        problems.append(f"{name}: {path} holds no secret")
+    return name, secrets
+
+
+def _installed(module: str) -> bool:
+    try:
+        return find_spec(module) is not None
+    except ModuleNotFoundError:  # a parent package is missing
+        return False
 
 
 def _locale(tag: str) -> str:

@@ -55,6 +55,7 @@ def install_request_log(app: Flask, write: LogWriter, now: Callable[[], float]) 
             "complete": g.get("complete"),
             "problem": g.get("problem"),
             "webhook_id": g.get("webhook_id"),
+            "request_id": g.get("request_id"),
         }
         error = g.get("error")
         if error is not None:

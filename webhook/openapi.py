@@ -15,9 +15,17 @@ from __future__ import annotations
 from typing import Any
 
 from confirmcheck import report_schema, stays_schema
-from webhook.api import COMPLETE_HEADER, MAX_ENTRIES, MAX_STAYS, RFC822
-from webhook.config import Config
-from webhook.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
+
+from .api import (
+    COMPLETE_HEADER,
+    MAX_ANSWER_BYTES,
+    MAX_ENTRIES,
+    MAX_STAYS,
+    RFC822,
+)
+from .config import Config
+from .ops import ops_paths
+from .problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
 
 __all__ = ["openapi_document"]
 
@@ -224,7 +232,9 @@ def _problem(description: str, headers: dict[str, Any] | None = None) -> dict[st
 def _responses(config: Config) -> dict[str, Any]:
     return {
         "MalformedRequest": _problem(
-            "The body is not UTF-8 JSON, has a key twice, or uses NaN/Infinity."
+            "The body is not UTF-8 JSON, has a key twice, uses NaN/Infinity or holds "
+            "a lone surrogate; or it ended before its Content-Length, or its "
+            "chunked framing is broken."
         ),
         "Unauthenticated": _problem(
             "Missing or malformed webhook-* headers, a timestamp more than "
@@ -240,7 +250,8 @@ def _responses(config: Config) -> dict[str, Any]:
         ),
         "TooLarge": _problem(
             f"The body is larger than {config.max_body_bytes} bytes; refused before "
-            "it is read when Content-Length says so."
+            "it is read when Content-Length says so, and when a chunked body passes "
+            "the limit (never cut and judged)."
         ),
         "UnsupportedMediaType": _problem(
             "The body is not sent as Content-Type: application/json (UTF-8)."
@@ -249,7 +260,10 @@ def _responses(config: Config) -> dict[str, Any]:
             "The JSON parses but makes no sense: unknown or missing fields, a stay "
             "that ends before it starts, an unbounded series, a broken calendar, an "
             "unknown locale or time zone, a mail that is not base64, is signed or "
-            "encrypted or cannot be changed safely. `errors` points at each problem."
+            "encrypted or cannot be changed safely, more than "
+            f"{MAX_ENTRIES} entries or {MAX_STAYS} stays on a side, or an answer "
+            f"that would be larger than {MAX_ANSWER_BYTES} bytes. `errors` points at "
+            "each problem."
         ),
         "InternalError": _problem(
             "A bug in the service; the response says nothing more."
@@ -409,6 +423,7 @@ def openapi_document(config: Config) -> dict[str, Any]:
             )
         },
     }
+    paths.update(ops_paths(config))
     return {
         "openapi": "3.1.0",
         "info": {

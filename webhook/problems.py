@@ -56,6 +56,7 @@ PROBLEM_TYPES: Mapping[str, ProblemType] = {
         ProblemType("unsupported-media-type", 415, "The body must be JSON"),
         ProblemType("invalid-input", 422, "The input makes no sense"),
         ProblemType("internal-error", 500, "Internal error"),
+        ProblemType("not-ready", 503, "The service is not ready"),
     )
 }
 # HTTP errors raised by Werkzeug itself that are not one of ours: 400 for a body
@@ -98,8 +99,12 @@ def problem_response(
     if errors:
         body["errors"] = [dict(e) for e in errors]
     g.problem = kind.slug
+    # A detail may quote the input. Text that cannot be UTF-8 (a lone surrogate)
+    # is written as its JSON escape, which reads back as the same string: the
+    # answer to bad input must never fail itself.
+    content = json.dumps(body, ensure_ascii=False).encode("utf-8", "backslashreplace")
     response = Response(
-        json.dumps(body, ensure_ascii=False),
+        content,
         status=kind.status,
         mimetype=PROBLEM_MEDIA_TYPE,
     )

@@ -4,6 +4,12 @@ Production: settings from ``CONFIRMCHECK_*`` variables, a missing secret stops
 start-up. ``--dev``: a one-time secret is made and printed, and the server listens on
 loopback only. gunicorn's access log is off: the app writes one JSON line per request
 to standard error, next to gunicorn's own log.
+
+Workers are gunicorn's ``gthread`` kind: a connection that says nothing, or dribbles
+its request, holds one thread of a worker, not the whole worker (with sync workers,
+as many idle connections as workers stopped all service). The address is bound
+before gunicorn starts, so a port in use is one clear line, not an announcement
+followed by gunicorn's retries.
 """
 
 from __future__ import annotations
@@ -13,22 +19,32 @@ import base64
 import ipaddress
 import os
 import secrets
+import socket
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any, TextIO
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+from gunicorn.util import parse_address  # type: ignore[import-untyped]
 
-from webhook.app import build_app
-from webhook.config import ENV_PREFIX, ConfigError, config_from_env
+from .app import build_app, warn_about_unknown_variables
+from .config import ENV_PREFIX, ConfigError, config_from_env
+from .logs import write_stderr
+from .metrics import multiprocess_directory
 
 __all__ = ["ServeOptions", "gunicorn_options", "main", "serve_options"]
 
 EXIT_CONFIG = 2
 DEFAULT_BIND = "127.0.0.1:8000"
 DEFAULT_TIMEOUT_SECONDS = 30
+#: Threads per worker: each one can wait on a slow or idle connection (gunicorn
+#: gives a new connection a thread for up to 5 s before it parks it), so a worker
+#: keeps answering while fewer than this many connections dawdle on it.
+DEFAULT_THREADS = 64
+_BACKLOG = 2048  # gunicorn's own default
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +55,7 @@ class ServeOptions:
     workers: int
     timeout_seconds: int
     dev: bool
+    threads: int = DEFAULT_THREADS
 
 
 def _default_workers() -> int:
@@ -71,6 +88,7 @@ def serve_options(args: argparse.Namespace, environ: Mapping[str, str]) -> Serve
     bind = args.bind or environ.get(ENV_PREFIX + "BIND") or DEFAULT_BIND
     workers_text = args.workers or environ.get(ENV_PREFIX + "WORKERS")
     timeout_text = args.timeout or environ.get(ENV_PREFIX + "TIMEOUT_SECONDS")
+    threads_text = args.threads or environ.get(ENV_PREFIX + "THREADS")
     workers = (
         _positive("workers (--workers, CONFIRMCHECK_WORKERS)", workers_text, 256)
         if workers_text
@@ -83,11 +101,16 @@ def serve_options(args: argparse.Namespace, environ: Mapping[str, str]) -> Serve
         if timeout_text
         else DEFAULT_TIMEOUT_SECONDS
     )
+    threads = (
+        _positive("threads (--threads, CONFIRMCHECK_THREADS)", threads_text, 1024)
+        if threads_text
+        else DEFAULT_THREADS
+    )
     if args.dev and not _is_loopback(bind):
         raise ConfigError(
             f"--dev listens on loopback only (127.0.0.1, ::1, localhost), not {bind}"
         )
-    return ServeOptions(bind, workers, timeout, args.dev)
+    return ServeOptions(bind, workers, timeout, args.dev, threads)
 
 
 def gunicorn_options(options: ServeOptions) -> dict[str, Any]:
@@ -95,7 +118,10 @@ def gunicorn_options(options: ServeOptions) -> dict[str, Any]:
     return {
         "bind": [options.bind],
         "workers": options.workers,
-        "worker_class": "sync",
+        # One thread is gunicorn's sync worker (gunicorn itself turns sync with
+        # more threads into gthread, not the other way round).
+        "worker_class": "gthread" if options.threads > 1 else "sync",
+        "threads": options.threads,
         "timeout": options.timeout_seconds,
         "graceful_timeout": 10,
         "accesslog": None,
@@ -128,8 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="confirmcheck-webhook",
         description="Serve confirmcheck's webhook (POST /v1/check, /v1/attach) with "
-        "gunicorn. Settings come from CONFIRMCHECK_* environment variables; see "
-        "docs/webhook.md.",
+        "gunicorn. Settings come from CONFIRMCHECK_* environment variables, "
+        "described in the documentation of the webhook.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {version('confirmcheck')}",
     )
     parser.add_argument(
         "--dev",
@@ -153,17 +184,59 @@ def build_parser() -> argparse.ArgumentParser:
         help="restart a worker silent this long (CONFIRMCHECK_TIMEOUT_SECONDS; "
         f"default {DEFAULT_TIMEOUT_SECONDS})",
     )
+    parser.add_argument(
+        "--threads",
+        metavar="N",
+        help="threads per worker, each able to wait on one slow connection; 1 "
+        f"gives gunicorn's sync workers (CONFIRMCHECK_THREADS; default "
+        f"{DEFAULT_THREADS})",
+    )
     return parser
 
 
-def _announce(secret: str, bind: str, out: TextIO) -> None:
+def listen(bind: str) -> socket.socket | None:
+    """A socket listening on the TCP address ``bind``, bound before gunicorn starts
+    (it takes it over as ``fd://``); ``None`` for ``unix:`` and ``fd://`` binds,
+    which gunicorn opens itself. Raises :class:`ConfigError` with one line when the
+    address cannot be used (in use, not this machine's, not allowed)."""
+    if bind.startswith(("unix:", "fd://")):
+        return None
+    try:
+        host, port = parse_address(bind)
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        sock = socket.socket(family, kind, proto)
+    except (OSError, RuntimeError) as error:
+        raise ConfigError(f"cannot listen on {bind}: {_reason(error)}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(_BACKLOG)
+    except OSError as error:
+        sock.close()
+        raise ConfigError(f"cannot listen on {bind}: {_reason(error)}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()
+    return str(error)
+
+
+def announce(secret: str, url: str, out: TextIO) -> None:
+    """Tell a developer the one-time secret and a command to try, once listening
+    on ``url`` (``http://host:port``); the command works as copied in a clone."""
     out.write(
-        "confirmcheck-webhook: DEVELOPMENT MODE, listening on loopback only.\n"
+        "confirmcheck-webhook: DEVELOPMENT MODE, listening on loopback only "
+        f"at {url}.\n"
         "One-time signing secret (valid until this server stops):\n"
         f"\n    CONFIRMCHECK_SECRET={secret}\n\n"
-        "Try it (signs with the secret above):\n"
-        f"    CONFIRMCHECK_SECRET={secret} python -m webhook.client "
-        f"http://{bind}/v1/check "
+        "Try it from the project's directory (signs with the secret above):\n"
+        f"    CONFIRMCHECK_SECRET={secret} uv run python -m "
+        f"confirmcheck_webhook.client {url}/v1/check "
         "examples/story/requested.json examples/story/confirmed.json\n"
     )
     out.flush()
@@ -181,12 +254,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = config_from_env(environ, keys=(key,))
         else:
             config = config_from_env(environ)
+        listener = listen(options.bind)
     except ConfigError as error:
         sys.stderr.write(f"confirmcheck-webhook: {error}\n")
         return EXIT_CONFIG
+    warn_about_unknown_variables(environ, write_stderr)
+    settings = gunicorn_options(options)
+    if listener is not None:
+        settings["bind"] = [f"fd://{listener.fileno()}"]
     if options.dev:
-        _announce(secret, options.bind, sys.stdout)
-    _Gunicorn(build_app(config), gunicorn_options(options)).run()
+
+        def when_ready(server: Any) -> None:
+            # After gunicorn took the socket over: the real port, even for :0.
+            announce(secret, str(server.LISTENERS[0]), sys.stdout)
+
+        settings["when_ready"] = when_ready
+    # With metrics on, the workers share a fresh directory for their values.
+    with multiprocess_directory(enabled=config.metrics) as hooks:
+        _Gunicorn(build_app(config), {**settings, **hooks}).run()
     return 0  # pragma: no cover - gunicorn exits the process itself
 
 

@@ -44,6 +44,19 @@ __all__ = [
 COMMANDS = (check, attach)
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str) -> None:
+        super().__init__(option_strings, dest, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        import confirmcheck
+
+        sys.stdout.write(f"{parser.prog} {confirmcheck.__version__}\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``confirmcheck`` command."""
     parser = argparse.ArgumentParser(
@@ -51,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Say plainly what a hotel confirmation did NOT book.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action=_VersionAction, help="print the version and exit"
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:

@@ -34,7 +34,7 @@ of the confirmation mail MAIL (a raw RFC 5322 message, e.g. an .eml file; - read
 standard input): into every text and HTML body the guest reads, with the calendar
 attached as booking-summary.ics. Every other byte of the mail stays as it was;
 attaching again replaces the earlier summary. Signed or encrypted mails are
-refused: attach the summary before signing. See docs/mail.md."""
+refused: attach the summary before signing."""
 
 _EPILOG = """\
 exit status:

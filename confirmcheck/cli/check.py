@@ -29,7 +29,7 @@ _DESCRIPTION = (
     '"rooms": 1, "room_type": "double", "guests": 2, "ref": "A-1234"}; a '
     'series adds "rrule" (RFC 5545, e.g. "FREQ=WEEKLY;COUNT=20") and '
     'optionally "exdate" and "rdate". Either file may instead be an '
-    "iCalendar (.ics) file, one stay per VEVENT (see docs/calendar.md). Use - "
+    "iCalendar (.ics) file, one stay per all-day or timed VEVENT. Use - "
     "to read one file from standard input."
 )
 

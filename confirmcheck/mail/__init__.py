@@ -18,7 +18,14 @@ from confirmcheck.mail._change import (
     PREFIX_HEADER,
     insert_summary,
 )
-from confirmcheck.mail._structure import MAX_DEPTH, MAX_MAIL_BYTES, MAX_PARTS, MailError
+from confirmcheck.mail._structure import (
+    MAX_DEPTH,
+    MAX_MAIL_BYTES,
+    MAX_PARTS,
+    DkimSignedError,
+    MailError,
+    SignedMailError,
+)
 
 __all__ = [
     "CALENDAR_FILENAME",
@@ -33,7 +40,9 @@ __all__ = [
     "PREFIX_HEADER",
     "TEXT_BEGIN",
     "TEXT_END",
+    "DkimSignedError",
     "MailError",
+    "SignedMailError",
     "attach_summary",
     "insert_summary",
     "mail_date",

@@ -23,8 +23,10 @@ from confirmcheck.mail._codec import (
     has_line_starting,
 )
 from confirmcheck.mail._structure import (
+    DkimSignedError,
     Entity,
     MailError,
+    SignedMailError,
     line_ending,
     parse_mail,
 )
@@ -135,10 +137,11 @@ def _refuse_signed(root: Entity, *, allow_dkim: bool) -> None:
             raise entity.error(
                 "the mail is signed or encrypted, and the change would break the "
                 "signature or cannot see the text; attach the summary before the "
-                "mail is signed or encrypted"
+                "mail is signed or encrypted",
+                SignedMailError,
             )
     if not allow_dkim and any(item.name == "dkim-signature" for item in root.fields):
-        raise MailError(
+        raise DkimSignedError(
             "the mail carries a DKIM-Signature that the change would break; attach "
             "the summary before the mail is DKIM-signed, or allow it explicitly "
             "(allow_dkim=True, --allow-dkim) and sign the mail again afterwards",

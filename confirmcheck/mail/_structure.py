@@ -70,6 +70,16 @@ class MailError(InputError):
     """
 
 
+class SignedMailError(MailError):
+    """The mail is signed or encrypted (S/MIME, OpenPGP): a change would break it
+    or could not see the text. Attach the summary before signing."""
+
+
+class DkimSignedError(MailError):
+    """The mail carries a DKIM-Signature that a change would break (unless DKIM
+    is allowed explicitly, and the mail signed again afterwards)."""
+
+
 @dataclass(slots=True)
 class Field:
     """One header field: ``name`` lower-cased, ``start``/``end`` its raw bytes.
@@ -126,9 +136,9 @@ class Entity:
         """True for a part marked ``Content-Disposition: attachment``."""
         return self.disposition == "attachment"
 
-    def error(self, message: str) -> MailError:
+    def error(self, message: str, kind: type[MailError] = MailError) -> MailError:
         """A MailError about this entity: the path names it, the message its type."""
-        return MailError(f"{self.content_type}: {message}", path=self.path)
+        return kind(f"{self.content_type}: {message}", path=self.path)
 
 
 def _unfold(raw: bytes) -> str:

@@ -12,7 +12,7 @@ from confirmcheck.cli import EXIT_DIFFERS, EXIT_INPUT, main
 from confirmcheck.diff import diff
 from confirmcheck.readers import load_stays
 from confirmcheck.readers.ics import read_calendar
-from confirmcheck.report import report_to_json
+from confirmcheck.report_json import report_to_json
 
 STORY = Path(__file__).parent.parent.parent / "examples" / "story"
 DATA = Path(__file__).parent / "data"

@@ -22,7 +22,7 @@ def test_the_defaults() -> None:
     config = config_from_env(env())
     assert config.keys == (b"confirmcheck-test-key-0123456789",)
     assert config.tolerance_seconds == 300
-    assert config.max_body_bytes == 10 * 1024 * 1024
+    assert config.max_body_bytes == 4 * 1024 * 1024
     assert config.default_locale == "en"
     assert config.attach_calendar is True
     assert config.subject_prefix is None
