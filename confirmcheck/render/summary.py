@@ -26,12 +26,11 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from confirmcheck.i18n import (
     DEFAULT_LOCALE,
     cldr_locale,
-    format_number,
     regional_locale,
     resolve_locale,
     translations,
@@ -47,9 +46,11 @@ __all__ = [
     "KEEP",
     "RoomTypes",
     "Section",
+    "SeriesPlan",
     "Summary",
     "as_summary",
     "describe_differences",
+    "plan_series",
     "summarize",
 ]
 
@@ -164,33 +165,55 @@ def compact_refs(refs: Iterable[str]) -> str:
 
 
 class _Refs:
-    """The hotel's references of the confirmed stays that cover given nights."""
+    """The hotel's references of the confirmed stays that book given nights.
+
+    The report does not say which confirmed stay booked which range: a range
+    is given the references of confirmed stays with its dates and room type,
+    each room of a confirmed stay given once; else (a range cut from a longer
+    stay) of as many confirmed stays of its room type on its first night as
+    it has rooms. A reference is named, never made up.
+    """
 
     def __init__(self, confirmed: Iterable[Stay | Series]) -> None:
-        self._by_night: defaultdict[dt.date, list[tuple[str | None, str]]]
-        self._by_night = defaultdict(list)
-        for stay in expand(confirmed):
-            if stay.ref is None:
-                continue
-            night = stay.check_in
-            while night < stay.check_out:
-                self._by_night[night].append((stay.room_type_key, stay.ref))
-                night += dt.timedelta(days=1)
+        self._exact: defaultdict[
+            tuple[dt.date, dt.date, str | None], list[list[Any]]
+        ] = defaultdict(list)
+        self._stays = [stay for stay in expand(confirmed) if stay.ref is not None]
+        for stay in self._stays:
+            key = (stay.check_in, stay.check_out, stay.room_type_key)
+            self._exact[key].append([stay.ref, stay.rooms])
+        self._found: dict[Range, set[str]] = {}
 
     def of(self, item: Range) -> set[str]:
-        """The references of the confirmed stays of ``item``'s room type (any,
-        if it has none) on its nights."""
-        if not self._by_night:
+        """The references for ``item`` (its room type: the confirmed one)."""
+        if not self._stays:
             return set()
+        if item not in self._found:
+            self._found[item] = self._find(item)
+        return self._found[item]
+
+    def _find(self, item: Range) -> set[str]:
         key = None if item.room_type is None else item.room_type.casefold()
         found: set[str] = set()
-        night = item.check_in
-        while night < item.check_out:
-            for room_type, ref in self._by_night.get(night, ()):
-                if key is None or room_type is None or room_type == key:
-                    found.add(ref)
-            night += dt.timedelta(days=1)
-        return found
+        wanted = item.rooms
+        for entry in self._exact.get((item.check_in, item.check_out, key), ()):
+            if wanted <= 0:
+                break
+            if entry[1] > 0:
+                taken = min(entry[1], wanted)
+                entry[1] -= taken
+                wanted -= taken
+                found.add(entry[0])
+        if found:
+            return found
+        same_type = sorted(
+            stay.ref
+            for stay in self._stays
+            if stay.ref is not None
+            and stay.check_in <= item.check_in < stay.check_out
+            and (key is None or stay.room_type_key in (None, key))
+        )
+        return set(same_type[: item.rooms])
 
 
 class _Words:
@@ -206,12 +229,18 @@ class _Words:
         self._n: Callable[[str, str, int], str] = catalog.ngettext
         self.total = total
         self._room_types = room_types or {}
+        self._numbers: dict[int, str] = {}
+        self._nights: dict[int, str] = {}
         self._folded = {
             code.casefold(): names for code, names in self._room_types.items()
         }
 
     def number(self, n: int) -> str:
-        return format_number(n, self.locale)
+        if n not in self._numbers:
+            from babel.numbers import format_decimal
+
+            self._numbers[n] = format_decimal(n, locale=self.cldr)
+        return self._numbers[n]
 
     def counted(self, singular: str, plural: str, n: int, **more: str) -> str:
         return self._n(singular, plural, n).format(count=self.number(n), **more)
@@ -223,7 +252,10 @@ class _Words:
     def nights(self, n: int) -> str:
         from babel.units import format_unit
 
-        return _keep(format_unit(n, "duration-night", locale=self.cldr))
+        # A summary names the same few night counts again and again.
+        if n not in self._nights:
+            self._nights[n] = _keep(format_unit(n, "duration-night", locale=self.cldr))
+        return self._nights[n]
 
     def stays(self, n: int) -> str:
         return self.counted_kept("{count} stay", "{count} stays", n)
@@ -238,7 +270,14 @@ class _Words:
         """The hotel's name of a room code in this locale, else the code."""
         names = self._room_types.get(code) or self._folded.get(code.casefold())
         if names:
-            for key in (self.locale, self.locale.replace("-", "_"), self.language):
+            # The regional name, the language's, else one given without a
+            # language ("").
+            for key in (
+                self.locale,
+                self.locale.replace("-", "_"),
+                self.language,
+                "",
+            ):
                 if names.get(key):
                     return names[key]
         return " ".join(code.split())
@@ -288,19 +327,19 @@ def summarize(
     """
     w = _Words(locale, report.totals.requested_stays, room_types)
     refs = _Refs(confirmed)
-    runs, single = find_runs(report.stays)
     by_number = {result.stay: result for result in report.stays}
-    # The stays of the series the summary names (booked in part, or not at
-    # all): their rooms are said with the series.
-    in_run = {
-        number: run
-        for run in runs
-        if any(by_number[n].status is Status.BOOKED for n in run.stays)
-        or all(by_number[n].status is Status.NOT_BOOKED for n in run.stays)
-        for number in run.stays
-    }
-    weekly = bool(runs) and not single and all(run.weekly for run in runs)
-    context = _Context(w, report, refs, runs, single, by_number, in_run, weekly)
+    plan = plan_series(report)
+    context = _Context(
+        w,
+        report,
+        refs,
+        plan.booked,
+        plan.lost,
+        plan.single,
+        by_number,
+        frozenset(n for run in (*plan.booked, *plan.lost) for n in run.stays),
+        plan.weekly,
+    )
 
     sections: list[Section] = []
     if report.not_booked:
@@ -328,14 +367,65 @@ def summarize(
 
 
 @dataclass(frozen=True, slots=True)
+class SeriesPlan:
+    """How a summary groups the requested stays: which series it speaks of."""
+
+    booked: tuple[Run, ...]
+    """The series said as booked as requested: each stands for its stays, but
+    for those of them not booked as requested (its exceptions, fewer than the
+    rest), which are listed under their verdict."""
+    lost: tuple[Run, ...]
+    """The series of which nothing is booked, said as one under NOT BOOKED."""
+    single: tuple[StayResult, ...]
+    """The stays booked as requested in no series, listed one by one."""
+    weekly: bool
+    """True when every requested stay is in a weekly series."""
+
+
+def plan_series(report: Report) -> SeriesPlan:
+    """The series a summary of ``report`` speaks of (see :class:`SeriesPlan`).
+
+    A series found in the request (:func:`~confirmcheck.render.series.find_runs`)
+    is said with its exceptions while they are fewer than its stays booked as
+    requested; else its stays are told apart by outcome, and each outcome's
+    regular runs are series of their own.
+    """
+    runs, single = find_runs(report.stays)
+    by_number = {result.stay: result for result in report.stays}
+    told: list[Run] = []
+    loose: list[StayResult] = list(single)
+    for run in runs:
+        members = [by_number[n] for n in run.stays]
+        booked = sum(stay.status is Status.BOOKED for stay in members)
+        if booked > len(members) - booked:
+            told.append(run)
+        else:
+            loose += members
+    booked_runs, booked_single = find_runs(
+        stay for stay in loose if stay.status is Status.BOOKED
+    )
+    lost, _rest = find_runs(stay for stay in loose if stay.status is Status.NOT_BOOKED)
+    return SeriesPlan(
+        booked=tuple(sorted((*told, *booked_runs), key=lambda run: run.first)),
+        lost=lost,
+        single=booked_single,
+        weekly=bool(runs) and not single and all(run.weekly for run in runs),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class _Context:
     w: _Words
     report: Report
     refs: _Refs
     runs: tuple[Run, ...]
+    """The series said as booked as requested (with their exceptions)."""
+    lost: tuple[Run, ...]
+    """The series of which nothing is booked."""
     single: tuple[StayResult, ...]
+    """The stays booked as requested that are in no series."""
     by_number: Mapping[int, StayResult]
-    in_run: Mapping[int, Run]
+    in_run: frozenset[int]
     weekly: bool
 
     def of_total(self, messages: Sequence[tuple[str, str]], n: int) -> str:
@@ -398,7 +488,8 @@ class _Context:
         ]
         if not booked:
             return words + w.room(first.rooms, first.room_type, first.guests)
-        ranges = [r for r in self.report.booked if r.stay in {s.stay for s in stays}]
+        numbers = {stay.stay for stay in stays}
+        ranges = [r for r in self.report.booked if r.stay in numbers]
         words += w.room(first.rooms, first.room_type, first.guests)
         refs = compact_refs(ref for item in ranges for ref in self.refs.of(item))
         return [*words, refs] if refs else words
@@ -458,11 +549,7 @@ def _not_booked(c: _Context) -> Section:
         if n
     ]
     # A series of which nothing is booked is said as one.
-    lost = [
-        run
-        for run in c.runs
-        if all(c.by_number[n].status is Status.NOT_BOOKED for n in run.stays)
-    ]
+    lost = c.lost
     lost_stays = {n for run in lost for n in run.stays}
     entries: list[tuple[dt.date, str]] = [
         (

@@ -450,7 +450,7 @@ def test_dev_mode_makes_and_prints_a_one_time_secret() -> None:
             check=False,
         )
         assert (done.returncode, done.stderr) == (1, "")
-        assert done.stdout.startswith("NOT BOOKED: 1 of 20 requested stays.")
+        assert done.stdout.startswith("NOT BOOKED: 1 of your 20 weekly stays.")
     finally:
         dev.stop()
 
