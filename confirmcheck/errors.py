@@ -9,6 +9,7 @@ or more :class:`Problem` values. A problem knows its *path* into the input
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -36,6 +37,32 @@ def format_place(path: Path) -> str:
         else:
             out.append(part)
     return "".join(out)
+
+
+def kind_of(value: object) -> str:
+    """What kind of value ``value`` is, in the words of JSON (never a Python type
+    name): ``null``, ``true/false``, ``a number``, ``text``, ``an array``, ...
+
+    >>> kind_of(None), kind_of("2"), kind_of(2)
+    ('null', 'text', 'a number')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    return f"a {type(value).__name__} value"
 
 
 def format_pointer(path: Path) -> str:

@@ -8,19 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
-from dataclasses import KW_ONLY, dataclass, field, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import KW_ONLY, InitVar, dataclass, field, replace
 from itertools import islice
 from typing import Literal, cast
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rruleset, rrulestr
 
-from confirmcheck.errors import InputError, Problem
+from confirmcheck.budget import SEARCH_COST, Budget
+from confirmcheck.errors import InputError, Problem, kind_of
 
-__all__ = ["MAX_OCCURRENCES", "Series", "Stay", "expand"]
+__all__ = [
+    "MAX_COUNT",
+    "MAX_OCCURRENCES",
+    "Series",
+    "Stay",
+    "expand",
+    "parse_rule",
+    "rule_dates",
+]
 
 MAX_OCCURRENCES = 4000
 """How many occurrences a series may have: enough for ten years of daily stays."""
+
+MAX_COUNT = 10_000
+"""The most rooms (and guests per room) one stay may have."""
 
 #: How far past its first stay a series is searched for occurrences: a rule whose
 #: occurrences do not arrive within this many years is refused, never a hang.
@@ -39,6 +51,13 @@ _FREQUENCY_CONSTANTS: dict[str, Literal[0, 1, 2, 3]] = {
 _PLAIN_PARTS = frozenset({"FREQ", "INTERVAL", "UNTIL"})
 #: Days in 400 Gregorian years, the cycle the search of a series is moved by.
 _DAYS_PER_400_YEARS = 146_097
+#: About how many days one step of each frequency covers, to price a search.
+_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 30, "YEARLY": 365}
+#: Characters of the input a message quotes at most.
+_SHOWN = 40
+#: Digits a COUNT or INTERVAL may have: more is never meant (and Python refuses
+#: to read numbers of more than 4,300 digits).
+_MAX_DIGITS = 9
 _FINER_THAN_DAILY = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
 _RULE_PARTS = frozenset(
     {
@@ -65,7 +84,7 @@ def _check_date(value: object, *path: str | int) -> dt.date:
     # datetime is a subclass of date: a stay counts nights, so refuse times outright
     # rather than silently dropping them.
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise InputError(f"must be a date, not {type(value).__name__}", path=path)
+        raise InputError(f"must be a date, not {kind_of(value)}", path=path)
     return value
 
 
@@ -73,11 +92,12 @@ def _check_count(value: object, name: str, *, optional: bool) -> int | None:
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(
-            f"must be a whole number, not {type(value).__name__}", path=(name,)
-        )
+        raise InputError(f"must be a whole number, not {kind_of(value)}", path=(name,))
     if value < 1:
         raise InputError(f"must be at least 1, not {value}", path=(name,))
+    if value > MAX_COUNT:
+        # Read before rendering: a count of thousands of digits fails there.
+        raise InputError(f"must be at most {MAX_COUNT}", path=(name,))
     return value
 
 
@@ -85,7 +105,7 @@ def _check_text(value: object, name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InputError(f"must be text, not {type(value).__name__}", path=(name,))
+        raise InputError(f"must be text, not {kind_of(value)}", path=(name,))
     text = value.strip()
     if not text:
         raise InputError("must not be empty (leave it out instead)", path=(name,))
@@ -124,9 +144,9 @@ class Stay:
             type(self.check_in) is dt.date
             and type(self.check_out) is dt.date
             and type(self.rooms) is int
-            and self.rooms >= 1
+            and 1 <= self.rooms <= MAX_COUNT
             and self.check_out > self.check_in
-            and (guests is None or (type(guests) is int and guests >= 1))
+            and (guests is None or (type(guests) is int and 1 <= guests <= MAX_COUNT))
             and (room_type is None or (type(room_type) is str and _clean(room_type)))
             and (ref is None or (type(ref) is str and _clean(ref)))
         ):
@@ -175,7 +195,9 @@ class Stay:
         return None if self.room_type is None else self.room_type.casefold()
 
 
-def _parse_rule(rule: str) -> tuple[dict[str, str], list[Problem]]:
+def parse_rule(rule: str) -> tuple[dict[str, str], list[Problem]]:
+    """The parts of an RRULE (names and values upper-cased), and what is wrong
+    with its syntax (not yet with its shape)."""
     text = rule.strip()
     if text.upper().startswith("RRULE:"):
         text = text[len("RRULE:") :]
@@ -222,7 +244,10 @@ class Series:
     Every occurrence keeps the length, rooms, room type, guests and reference of
     ``first``. ``exdate`` leaves occurrences out, ``rdate`` adds some. The rule must
     be bounded (``COUNT`` or ``UNTIL``), no finer than ``DAILY``, start on
-    ``first.check_in`` and give at most ``max_occurrences`` stays.
+    ``first.check_in`` and give at most ``max_occurrences`` stays. ``budget``
+    (not kept) is the :class:`~confirmcheck.budget.Budget` of the input the
+    series is read from, which its stays and its rule's search are drawn from;
+    without one, the series has a budget of its own.
 
     >>> weeks = Series(
     ...     Stay(dt.date(2026, 1, 5), dt.date(2026, 1, 9)), "FREQ=WEEKLY;COUNT=20"
@@ -237,14 +262,15 @@ class Series:
     exdate: tuple[dt.date, ...] = ()
     rdate: tuple[dt.date, ...] = ()
     max_occurrences: int = field(default=MAX_OCCURRENCES, compare=False, repr=False)
+    budget: InitVar[Budget | None] = None
     stays: tuple[Stay, ...] = field(init=False, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, budget: Budget | None) -> None:
         if not isinstance(self.first, Stay):
-            raise InputError(f"must be a Stay, not {type(self.first).__name__}")
+            raise InputError(f"must be a Stay, not {kind_of(self.first)}")
         if not isinstance(self.rrule, str):
             raise InputError(
-                f"must be text, not {type(self.rrule).__name__}", path=("rrule",)
+                f"must be text, not {kind_of(self.rrule)}", path=("rrule",)
             )
         # As given, so that a problem names the place in the input.
         given: dict[str, tuple[dt.date, ...]] = {}
@@ -254,10 +280,11 @@ class Series:
                 _check_date(value, name, index)
             # A set of dates, kept sorted so that equal series compare equal.
             object.__setattr__(self, name, tuple(sorted(set(values))))
-        object.__setattr__(self, "stays", self._expand(given["exdate"], given["rdate"]))
+        stays = self._expand(given["exdate"], given["rdate"], budget or Budget())
+        object.__setattr__(self, "stays", stays)
 
-    def _occurrence_dates(self) -> list[dt.date]:
-        parts, problems = _parse_rule(self.rrule)
+    def _occurrence_dates(self, budget: Budget) -> list[dt.date]:
+        parts, problems = parse_rule(self.rrule)
         if not problems:
             problems = _rule_shape_problems(parts)
         if problems:
@@ -265,68 +292,39 @@ class Series:
         start = self.first.check_in
         horizon = dt.date(min(start.year + SEARCH_YEARS, dt.MAXYEAR), 12, 31)
         if "UNTIL" in parts:
-            until = _until_date(parts["UNTIL"])
+            given_until = parts.pop("UNTIL")
+            until = _until_date(given_until)
             if until > horizon:
                 # Cutting the series at the horizon would drop requested stays.
                 raise InputError(
-                    f"UNTIL={parts['UNTIL']} is more than {SEARCH_YEARS} years after "
-                    f"the first stay; a series must end by {horizon.isoformat()}",
+                    f"UNTIL={given_until} is more than "
+                    f"{SEARCH_YEARS} years after the first stay; a series must end "
+                    f"by {horizon.isoformat()}",
                     path=("rrule",),
                 )
             horizon = until
         count = int(parts.pop("COUNT")) if "COUNT" in parts else None
-        # COUNT is applied by taking the first COUNT occurrences of the rule bounded by
-        # the horizon: the same set. But dateutil checks UNTIL only when it finds an
-        # occurrence, so a rule that matches no more searches on up to the year 9999
-        # (seconds for a daily rule). The Gregorian calendar repeats itself, weekdays
-        # included, every 400 years: the rule is expanded as many 400 years later as
-        # fit below 9999, where the search ends soon after the horizon, and the
-        # occurrences are moved back.
-        shift = (dt.MAXYEAR - horizon.year) // 400 * 400
-        until = _years_later(horizon, shift)
-        rule: rrule | rruleset
-        try:
-            # Past the year 9999 when UNTIL is long before the first stay.
-            dtstart = dt.datetime.combine(_years_later(start, shift), dt.time())
-            if parts.keys() <= _PLAIN_PARTS:
-                # What rrulestr makes of these parts (checked above: a known
-                # FREQ, a positive INTERVAL), without parsing the text again.
-                rule = rrule(
-                    _FREQUENCY_CONSTANTS[parts["FREQ"]],
-                    dtstart=dtstart,
-                    interval=int(parts.get("INTERVAL", "1")),
-                    until=dt.datetime.combine(until, dt.time()),
-                )
-            else:
-                parts["UNTIL"] = until.strftime("%Y%m%d")
-                text = ";".join(f"{key}={value}" for key, value in parts.items())
-                rule = rrulestr(text, dtstart=dtstart)
-        except (ValueError, TypeError, KeyError, IndexError) as error:
-            raise InputError(
-                f"{self.rrule!r} is not a valid RRULE ({error})", path=("rrule",)
-            ) from None
         if count is not None and count > self.max_occurrences:
             raise InputError(
                 f"COUNT={count} is more than the {self.max_occurrences} occurrences "
                 "a series may have",
                 path=("rrule",),
             )
-        # Moved back by whole 400-year cycles: the same day of the year and week.
-        back = shift // 400 * _DAYS_PER_400_YEARS
-        from_ordinal = dt.date.fromordinal
+        if count is not None:
+            # Before a date is computed: a thousand rules of 4,000 each are
+            # refused here, not after building millions of stays.
+            budget.check_stays(count - len(self.exdate))
         # One more than allowed without COUNT, to tell "exactly the cap" from
-        # "too many".
-        wanted = self.max_occurrences + 1 if count is None else count
+        # "too many"; never more than the input has left (and its exdates).
+        wanted = (
+            count
+            if count is not None
+            else min(self.max_occurrences, budget.stays_left + len(self.exdate)) + 1
+        )
         try:
-            found = [from_ordinal(d.toordinal() - back) for d in islice(rule, wanted)]
-        except (ValueError, OverflowError) as error:
-            # dateutil computes whole weeks, months or years: near the end of
-            # 9999 it reaches for days past it and fails instead of stopping.
-            raise InputError(
-                f"the rule cannot be expanded this close to {dt.date.max.isoformat()} "
-                f"({error})",
-                path=("rrule",),
-            ) from None
+            found = rule_dates(parts, start, horizon, wanted, budget)
+        except InputError as error:
+            raise error.under(("rrule",)) from None
         if count is None:
             if len(found) > self.max_occurrences:
                 raise InputError(
@@ -349,9 +347,12 @@ class Series:
         return found
 
     def _expand(
-        self, exdate: tuple[dt.date, ...], rdate: tuple[dt.date, ...]
+        self,
+        exdate: tuple[dt.date, ...],
+        rdate: tuple[dt.date, ...],
+        budget: Budget,
     ) -> tuple[Stay, ...]:
-        dates = set(self._occurrence_dates())
+        dates = set(self._occurrence_dates(budget))
         for index, day in enumerate(exdate):
             if day not in dates:
                 raise InputError(
@@ -374,6 +375,7 @@ class Series:
                 f"{self.max_occurrences} a series may have",
                 path=("rrule",),
             )
+        budget.take_stays(len(dates))
         first = self.first
         length = first.check_out - first.check_in
         for day in dates:
@@ -395,6 +397,80 @@ class Series:
         return tuple(stays)
 
 
+def rule_dates(
+    parts: Mapping[str, str],
+    start: dt.date,
+    horizon: dt.date,
+    wanted: int,
+    budget: Budget,
+) -> list[dt.date]:
+    """The first ``wanted`` dates the rule ``parts`` (RRULE parts without COUNT
+    and UNTIL, checked by :func:`rule_problems`) gives from ``start`` up to
+    ``horizon``; the search is charged to ``budget`` and refused before it starts
+    when it could cost more than is left. Problems carry no place: the caller's.
+    """
+    # dateutil checks UNTIL only when it finds an occurrence, so a rule that
+    # matches no more searches on up to the year 9999 (seconds for a daily
+    # rule). The Gregorian calendar repeats itself, weekdays included, every 400
+    # years: the rule is expanded as many 400 years later as fit below 9999,
+    # where the search ends soon after the horizon, and the dates moved back.
+    shift = (dt.MAXYEAR - horizon.year) // 400 * 400
+    freq = parts["FREQ"]
+    step = _PERIOD_DAYS[freq] * int(parts.get("INTERVAL", "1"))
+    plain = parts.keys() <= _PLAIN_PARTS
+    rule: rrule | rruleset
+    try:
+        # Past the year 9999 when the horizon is long before the first stay.
+        shifted_start = _years_later(start, shift)
+        dtstart = dt.datetime.combine(shifted_start, dt.time())
+        until = dt.datetime.combine(_years_later(horizon, shift), dt.time())
+        if plain:
+            # What rrulestr makes of these parts (checked: a known FREQ, a
+            # positive INTERVAL), without parsing the text again.
+            rule = rrule(
+                _FREQUENCY_CONSTANTS[freq],
+                dtstart=dtstart,
+                interval=int(parts.get("INTERVAL", "1")),
+                until=until,
+            )
+        else:
+            text = ";".join(f"{key}={value}" for key, value in parts.items())
+            rule = rrulestr(f"{text};UNTIL={until:%Y%m%d}", dtstart=dtstart)
+    except (ValueError, TypeError, KeyError, IndexError) as error:
+        raise InputError(f"is not a valid RRULE ({_shown(str(error))})") from None
+
+    def cost(last: dt.date) -> int:
+        return ((last - shifted_start).days // step + 1) * SEARCH_COST[freq]
+
+    if not plain:
+        # Every step of a plain rule gives a date: its cost is its dates. A rule
+        # with BY parts may look at every step up to the end of 9999.
+        budget.check_search(cost(dt.date.max))
+    # Moved back by whole 400-year cycles: the same day of the year and week.
+    back = shift // 400 * _DAYS_PER_400_YEARS
+    try:
+        shifted = [d.date() for d in islice(rule, wanted)]
+    except (ValueError, OverflowError, IndexError) as error:
+        # dateutil computes whole weeks, months or years: near the end of 9999
+        # it reaches for days past it and fails instead of stopping; a BYDAY
+        # ordinal past the weeks of a month or year fails the same way.
+        raise InputError(
+            f"the rule cannot be expanded ({_shown(str(error))}): a BY part out of "
+            f"range, or too close to {dt.date.max.isoformat()}"
+        ) from None
+    if not plain:
+        budget.spend_search(
+            cost(shifted[-1]) if len(shifted) == wanted else cost(dt.date.max)
+        )
+    from_ordinal = dt.date.fromordinal
+    return [from_ordinal(d.toordinal() - back) for d in shifted]
+
+
+def _shown(text: str) -> str:
+    """Input quoted in a message, cut to a length a person reads."""
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "\u2026"
+
+
 def _rule_shape_problems(parts: dict[str, str]) -> list[Problem]:
     problems: list[Problem] = []
     freq = parts.get("FREQ")
@@ -414,8 +490,14 @@ def _rule_shape_problems(parts: dict[str, str]) -> list[Problem]:
         )
     for name in ("COUNT", "INTERVAL"):
         value = parts.get(name)
-        if value is not None and not (_NUMBER.fullmatch(value) and int(value) > 0):
-            problems.append(Problem((), f"{name}={value} is not a positive number"))
+        if value is None:
+            continue
+        if not _NUMBER.fullmatch(value) or int(value[: _MAX_DIGITS + 1]) == 0:
+            problems.append(
+                Problem((), f"{name}={_shown(value)} is not a positive number")
+            )
+        elif len(value) > _MAX_DIGITS:
+            problems.append(Problem((), f"{name}={_shown(value)} is too large"))
     if "UNTIL" in parts:
         try:
             _until_date(parts["UNTIL"])

@@ -5,7 +5,7 @@ Run from the repository's root, ``uv run python scripts/catalogs.py COMMAND``:
 - ``extract``: the code's sentences into ``confirmcheck/locales/confirmcheck.pot``;
 - ``update``: the template into each language's ``.po`` (new languages created);
 - ``compile``: each ``.po`` into its ``.mo``;
-- ``all``: the three in turn;
+- ``all`` (also with no command): the three in turn;
 - ``check``: exit 1 if any of them would change a file or a sentence is
   untranslated (CI).
 
@@ -222,7 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Extract, update and compile confirmcheck's message catalogs."
     )
     parser.add_argument(
-        "command", choices=("extract", "update", "compile", "all", "check")
+        "command",
+        nargs="?",
+        default="all",
+        choices=("extract", "update", "compile", "all", "check"),
     )
     command = parser.parse_args(argv).command
     if command in ("extract", "all"):

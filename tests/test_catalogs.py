@@ -7,33 +7,16 @@ list and its reading of the code, so that what they check is what it writes.
 from __future__ import annotations
 
 import gettext
-import importlib.util
-import sys
 from io import BytesIO
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from confirmcheck.i18n import SUPPORTED_LOCALES
+from scripts import catalogs
 
-SCRIPT = Path(__file__).parent.parent / "scripts" / "catalogs.py"
 TRANSLATED = [locale for locale in SUPPORTED_LOCALES if locale != "en"]
-
-
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("catalogs_script", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-catalogs = load_script()
 
 
 def test_the_script_and_the_tests_share_one_keyword_list() -> None:

@@ -182,7 +182,8 @@ def test_invalid_utf8_is_bad_input(tmp_path: Path) -> None:
     bad.write_bytes(b'[{"ref": "M\xfcller"}]')
     assert_one_error_line(
         run("check", good, bad, "--format", "json"),
-        f"confirmcheck: {bad}: confirmed: is not UTF-8 text (invalid start byte)",
+        f"confirmcheck: {bad}: confirmed: is not UTF-8 text "
+        "(line 1, column 12: invalid start byte)",
     )
 
 

@@ -60,12 +60,12 @@ def test_check_out_must_be_after_check_in(check_out: dt.date) -> None:
     [
         ({"rooms": 0}, "rooms: must be at least 1, not 0"),
         ({"rooms": -1}, "rooms: must be at least 1, not -1"),
-        ({"rooms": True}, "rooms: must be a whole number, not bool"),
-        ({"rooms": 1.0}, "rooms: must be a whole number, not float"),
+        ({"rooms": True}, "rooms: must be a whole number, not true/false"),
+        ({"rooms": 1.0}, "rooms: must be a whole number, not a decimal number"),
         ({"guests": 0}, "guests: must be at least 1, not 0"),
-        ({"guests": "2"}, "guests: must be a whole number, not str"),
+        ({"guests": "2"}, "guests: must be a whole number, not text"),
         ({"room_type": "  "}, "room_type: must not be empty (leave it out instead)"),
-        ({"room_type": 2}, "room_type: must be text, not int"),
+        ({"room_type": 2}, "room_type: must be text, not a number"),
         ({"ref": ""}, "ref: must not be empty (leave it out instead)"),
     ],
 )
@@ -78,19 +78,19 @@ def test_counts_and_texts_are_checked(fields: dict[str, object], expected: str) 
 def test_a_stay_counts_nights_so_a_datetime_is_refused() -> None:
     with pytest.raises(InputError) as error:
         Stay(dt.datetime(2026, 3, 9, 15), D(2026, 3, 10))
-    assert places(error) == ["check_in: must be a date, not datetime"]
+    assert places(error) == ["check_in: must be a date, not a date and time"]
 
 
 def test_every_problem_of_a_stay_is_reported_at_once() -> None:
     with pytest.raises(InputError) as error:
         Stay("2026-03-09", D(2026, 3, 10), rooms=0, guests=0)  # type: ignore[arg-type]
     assert places(error) == [
-        "check_in: must be a date, not str",
+        "check_in: must be a date, not text",
         "rooms: must be at least 1, not 0",
         "guests: must be at least 1, not 0",
     ]
     assert str(error.value) == (
-        "check_in: must be a date, not str (and 2 more problems)"
+        "check_in: must be a date, not text (and 2 more problems)"
     )
 
 
@@ -242,8 +242,7 @@ def test_a_series_may_have_exactly_the_cap() -> None:
         ),
         (
             "FREQ=WEEKLY;BYDAY=XX;COUNT=3",
-            "rrule: 'FREQ=WEEKLY;BYDAY=XX;COUNT=3' is not a valid RRULE "
-            "(invalid 'BYDAY': XX)",
+            "rrule: is not a valid RRULE (invalid 'BYDAY': XX)",
         ),
     ],
 )
@@ -258,7 +257,7 @@ def test_a_rule_that_cannot_be_expanded_is_an_input_error(
 def test_a_rule_that_is_not_text_is_an_input_error() -> None:
     with pytest.raises(InputError) as error:
         Series(week(), 20)  # type: ignore[arg-type]
-    assert places(error) == ["rrule: must be text, not int"]
+    assert places(error) == ["rrule: must be text, not a number"]
 
 
 def test_an_exdate_that_is_not_an_occurrence_is_an_input_error() -> None:
@@ -270,7 +269,7 @@ def test_an_exdate_that_is_not_an_occurrence_is_an_input_error() -> None:
 def test_exdate_and_rdate_hold_dates() -> None:
     with pytest.raises(InputError) as error:
         Series(week(), "FREQ=WEEKLY;COUNT=3", rdate=(dt.datetime(2026, 2, 2),))
-    assert places(error) == ["rdate[0]: must be a date, not datetime"]
+    assert places(error) == ["rdate[0]: must be a date, not a date and time"]
 
 
 @pytest.mark.parametrize("freq", ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"])

@@ -32,7 +32,9 @@ from tests.test_loading import (
 BEYOND_THE_SCHEMA = {
     "(1) a date that does not exist": r"[0-9]{4}-[0-9]{2}-[0-9]{2} is not a date$",
     "(2) a check_out that is not after its check_in": r"is not after check_in",
-    "(3) a whole number written with a fraction": r"must be a whole number, not float",
+    "(3) a whole number written with a fraction": (
+        r"must be a whole number, not a decimal number"
+    ),
     "(4) an rrule": r"^requested\[0\]\.rrule: ",
     "(5) an exdate that is not an occurrence": r"is not an occurrence of the series",
     "(6) a timezone that is not a known IANA name": r"is not an IANA time zone",

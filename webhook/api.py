@@ -242,8 +242,14 @@ def _side(
 ) -> tuple[list[Stay], str | None, dict[str, dict[str, str]]]:
     """The stays of one side, and the hotel's name and names of its room types
     when a stays file gives them."""
+    # MAX_STAYS is checked while the series are expanded, before they are built.
     stays_file = read_stays(
-        value, timezone=timezone, until=until, max_entries=MAX_ENTRIES, path=(side,)
+        value,
+        timezone=timezone,
+        until=until,
+        max_entries=MAX_ENTRIES,
+        max_stays=MAX_STAYS,
+        path=(side,),
     )
     stays: list[Stay] = []
     for item in stays_file.stays:

@@ -14,6 +14,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import math
 import re
 from collections.abc import Sequence
 
@@ -115,15 +116,18 @@ def verify_signature(
     if not _TIMESTAMP.fullmatch(timestamp):
         raise AuthError("webhook-timestamp must be whole seconds since 1970 (UTC)")
     age = now - int(timestamp)
+    # "now" has a fraction, the timestamp none: a refused timestamp is more
+    # than the tolerance away, so the seconds said are rounded up (300.4 is
+    # "301", never "300 ...; at most 300 are accepted").
     if age > tolerance_seconds:
         raise AuthError(
-            f"webhook-timestamp is {int(age)} seconds old; at most "
+            f"webhook-timestamp is {math.ceil(age)} seconds old; at most "
             f"{tolerance_seconds} are accepted (check the sender's clock, or sign "
             "again when retrying)"
         )
     if -age > tolerance_seconds:
         raise AuthError(
-            f"webhook-timestamp is {int(-age)} seconds in the future; at most "
+            f"webhook-timestamp is {math.ceil(-age)} seconds in the future; at most "
             f"{tolerance_seconds} are accepted (check the sender's clock)"
         )
     given = _signatures(signature)

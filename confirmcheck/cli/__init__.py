@@ -8,12 +8,15 @@ Each command is a module of this package with ``add_parser(subparsers)`` and
 * 1 — something is not booked, booked differently or booked but not requested;
 * 2 — bad input or usage: one line on standard error names the file and the place;
   nothing is written;
-* 3 — an internal error (a bug in confirmcheck): one line on standard error.
+* 3 — an internal error (a bug in confirmcheck): one line on standard error;
+* 4 — the output cannot be written (standard output closed or full, ``-o OUT``
+  not writable): one line on standard error.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
@@ -26,6 +29,8 @@ from confirmcheck.cli.common import (
     EXIT_DIFFERS,
     EXIT_INPUT,
     EXIT_INTERNAL,
+    EXIT_OUTPUT,
+    OutputError,
     UsageError,
 )
 from confirmcheck.errors import InputError
@@ -35,6 +40,7 @@ __all__ = [
     "EXIT_DIFFERS",
     "EXIT_INPUT",
     "EXIT_INTERNAL",
+    "EXIT_OUTPUT",
     "build_parser",
     "main",
     "run",
@@ -94,9 +100,23 @@ def main(
         return int(exit_.code or 0)
     try:
         status: int = options.run(options, stdin, stdout)
+        stdout.flush()
     except (UsageError, InputError) as error:
         stderr.write(f"confirmcheck: {_one_line(str(error))}\n")
         return EXIT_INPUT
+    except OutputError as error:
+        stderr.write(f"confirmcheck: {_one_line(str(error))}\n")
+        return EXIT_OUTPUT
+    except OSError as error:
+        # Only writing to standard output raises it here (every file is opened
+        # by a command that says which): closed (a pipe whose reader is gone)
+        # or full.
+        stderr.write(
+            "confirmcheck: cannot write to standard output: "
+            f"{_one_line(error.strerror or str(error))}\n"
+        )
+        _discard_standard_output(stdout)
+        return EXIT_OUTPUT
     except Exception as error:  # a user gets one line, never a traceback
         stderr.write(
             "confirmcheck: internal error "
@@ -104,6 +124,19 @@ def main(
         )
         return EXIT_INTERNAL
     return status
+
+
+def _discard_standard_output(stdout: TextIO) -> None:
+    # What is left in the buffer would fail again when Python flushes it on
+    # exit, with a second message: standard output goes to the null device.
+    if stdout is not sys.stdout:
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # no file descriptor: nothing is flushed
+        pass
 
 
 def _one_line(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import stat
 import tempfile
 from typing import BinaryIO, TextIO
 
@@ -17,11 +18,13 @@ from confirmcheck import diff, resolve_locale
 from confirmcheck.cli.common import (
     EXIT_COMPLETE,
     EXIT_DIFFERS,
+    OutputError,
     UsageError,
     add_calendar_input_options,
+    hotel_of,
     label,
     read_input,
-    read_stays_file_arg,
+    read_sides,
     write_bytes,
 )
 from confirmcheck.errors import InputError
@@ -43,6 +46,8 @@ exit status:
      or booked but not requested
   2  bad input or usage (one line on standard error); nothing is written
   3  internal error (a bug: please report it)
+  4  the mail cannot be written (OUT or standard output): one line on standard
+     error; an existing OUT is left as it was
 """
 
 
@@ -92,7 +97,11 @@ def add_parser(
         "--output",
         metavar="OUT",
         default=None,
-        help="write the changed mail to OUT instead of standard output",
+        help=(
+            "write the changed mail to OUT instead of standard output: a file is "
+            "replaced whole (keeping its permissions; a symbolic link's target is "
+            "replaced), a device or FIFO is written into"
+        ),
     )
     # The same iCalendar input options as "check": read_stays_arg reads them.
     add_calendar_input_options(attach)
@@ -100,23 +109,55 @@ def add_parser(
 
 
 def _write(data: bytes, output: str | None, stdout: TextIO) -> None:
+    """Write the mail to OUT (``-`` or none: standard output).
+
+    A regular file (or a new path) is written atomically: next to it, then
+    renamed over it, so OUT is either the old mail or the whole new one, with
+    OUT's permissions. A character device (``/dev/null``, a terminal) or a FIFO
+    is written into directly: renaming over it would replace the device with a
+    file. A symbolic link is followed: its target is replaced, the link stays.
+    Anything else (a directory, a socket) is refused.
+    """
     if output is None or output == "-":
         write_bytes(data, stdout)
         return
-    # Written next to OUT and renamed: OUT is either the old file or the whole
-    # new one, never half a mail.
-    folder = os.path.dirname(os.path.abspath(output))
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".confirmcheck-", dir=folder)
+        target = os.path.realpath(output)
         try:
-            with os.fdopen(handle, "wb") as stream:
+            mode: int | None = os.stat(target).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+            with open(target, "wb") as stream:
                 stream.write(data)
-            os.replace(temporary, output)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+            return
+        if mode is not None and not stat.S_ISREG(mode):
+            raise OutputError(
+                f"{output}: cannot write: not a regular file, a character device "
+                "or a FIFO"
+            )
+        _replace(target, data, stat.S_IMODE(mode) if mode is not None else None)
     except OSError as error:
-        raise UsageError(f"{output}: cannot write: {error.strerror}") from None
+        raise OutputError(f"{output}: cannot write: {error.strerror}") from None
+
+
+def _replace(target: str, data: bytes, mode: int | None) -> None:
+    """Write ``target`` atomically; with ``mode``, or as a new file gets it."""
+    if mode is None:
+        umask = os.umask(0)  # read it: there is no other way
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    handle, temporary = tempfile.mkstemp(
+        prefix=".confirmcheck-", dir=os.path.dirname(target)
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), mode)
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
@@ -133,8 +174,7 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             raise UsageError(f"--locale: {error}") from None
     # One byte more than the limit is enough for the library to refuse it.
     mail = read_input(options.mail, stdin, MAX_MAIL_BYTES)
-    requested = read_stays_file_arg(options.requested, "requested", stdin, options)
-    confirmed = read_stays_file_arg(options.confirmed, "confirmed", stdin, options)
+    requested, confirmed = read_sides(options, stdin)
     report = diff(requested.stays, confirmed.stays)
     stamp = None
     if options.calendar and mail_date(mail) is None:
@@ -149,6 +189,7 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             locale=options.locale,
             attach_calendar=options.calendar,
             stamp=stamp,
+            hotel=hotel_of(requested, confirmed),
             confirmed=confirmed.stays,
             room_types={**requested.room_types, **confirmed.room_types},
             subject_prefix=options.subject_prefix,

@@ -13,7 +13,8 @@ from confirmcheck.cli.common import (
     EXIT_DIFFERS,
     UsageError,
     add_calendar_input_options,
-    read_stays_file_arg,
+    hotel_of,
+    read_sides,
     write_bytes,
 )
 from confirmcheck.errors import InputError
@@ -87,8 +88,7 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
         raise UsageError(
             "only one of REQUESTED and CONFIRMED can be - (standard input)"
         )
-    requested = read_stays_file_arg(options.requested, "requested", stdin, options)
-    confirmed = read_stays_file_arg(options.confirmed, "confirmed", stdin, options)
+    requested, confirmed = read_sides(options, stdin)
     report = diff(requested.stays, confirmed.stays)
     if options.format == "json":
         stdout.write(report_to_json(report) + "\n")
@@ -114,6 +114,7 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
         data = report_to_ics(
             report,
             locale=locale,
+            hotel=hotel_of(requested, confirmed),
             # The edge reads the clock; the library never does.
             stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
             summary=summary,

@@ -13,7 +13,7 @@ from typing import BinaryIO, TextIO
 
 from confirmcheck.errors import ConfirmcheckError, InputError
 from confirmcheck.readers import StaysFile, read_stays
-from confirmcheck.stay import Series, Stay
+from confirmcheck.readers.ics import looks_like_calendar
 
 __all__ = [
     "EPILOG",
@@ -21,14 +21,16 @@ __all__ = [
     "EXIT_DIFFERS",
     "EXIT_INPUT",
     "EXIT_INTERNAL",
+    "EXIT_OUTPUT",
     "MAX_INPUT_BYTES",
+    "OutputError",
     "UsageError",
     "add_calendar_input_options",
     "date_arg",
+    "hotel_of",
     "label",
     "read_input",
-    "read_stays_arg",
-    "read_stays_file_arg",
+    "read_sides",
     "write_bytes",
 ]
 
@@ -36,6 +38,7 @@ EXIT_COMPLETE = 0
 EXIT_DIFFERS = 1
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_OUTPUT = 4
 
 EPILOG = """\
 exit status:
@@ -43,6 +46,8 @@ exit status:
   1  something is not booked, booked differently, or booked but not requested
   2  bad input or usage (one line on standard error names the file and place)
   3  internal error (a bug: please report it)
+  4  the output cannot be written (standard output closed or full, OUT not
+     writable): one line on standard error
 """
 
 #: Larger input files are refused before they are read whole.
@@ -51,6 +56,11 @@ MAX_INPUT_BYTES = 64 * 1024 * 1024
 
 class UsageError(ConfirmcheckError):
     """A command line that cannot be carried out (exit 2)."""
+
+
+class OutputError(ConfirmcheckError):
+    """The output cannot be written: standard output closed or full, OUT not
+    writable (exit 4)."""
 
 
 def read_input(name: str, stdin: BinaryIO, limit: int = MAX_INPUT_BYTES) -> bytes:
@@ -70,29 +80,62 @@ def label(name: str) -> str:
     return "standard input" if name == "-" else name
 
 
-def read_stays_arg(
-    name: str, side: str, stdin: BinaryIO, options: argparse.Namespace
-) -> list[Stay | Series]:
-    """The stays of one side of a check, from a file name or ``-``, in any format
-    :func:`~confirmcheck.read_stays` reads (recognised by content, whatever the
-    file is called)."""
-    return list(read_stays_file_arg(name, side, stdin, options).stays)
+def read_sides(
+    options: argparse.Namespace, stdin: BinaryIO
+) -> tuple[StaysFile, StaysFile]:
+    """The stays files of ``options.requested`` and ``options.confirmed`` (file
+    names or ``-``), in any format :func:`~confirmcheck.read_stays` reads.
+
+    A JSON stays file may give the hotel's ``timezone``: without ``--timezone``
+    it is the zone a calendar on the other side is read in (timed events fall on
+    their local dates there), so the JSON files are read first.
+    """
+    names = {"requested": options.requested, "confirmed": options.confirmed}
+    data = {side: _read_limited(name, stdin) for side, name in names.items()}
+    files: dict[str, StaysFile] = {}
+    for side, name in names.items():
+        if not looks_like_calendar(data[side]):
+            files[side] = _read_side(name, side, data[side], options, None)
+    zones = {f.timezone for f in files.values() if f.timezone is not None}
+    if options.timezone is None and len(zones) > 1:
+        raise UsageError(
+            "the stays files give different time zones ("
+            + ", ".join(sorted(zones))
+            + "); say which is the hotel's with --timezone"
+        )
+    zone = options.timezone or (zones.pop() if zones else None)
+    for side, name in names.items():
+        if side not in files:
+            files[side] = _read_side(name, side, data[side], options, zone)
+    return files["requested"], files["confirmed"]
 
 
-def read_stays_file_arg(
-    name: str, side: str, stdin: BinaryIO, options: argparse.Namespace
-) -> StaysFile:
-    """One side of a check as :func:`read_stays_arg` reads it, with what the
-    file says besides its stays (the hotel's names of its room types)."""
+def hotel_of(requested: StaysFile, confirmed: StaysFile) -> str | None:
+    """The hotel's name a stays file gives; the confirming side knows it best (as
+    the webhook decides it: the same input gives the same calendar UIDs)."""
+    return confirmed.hotel or requested.hotel
+
+
+def _read_limited(name: str, stdin: BinaryIO) -> bytes:
     data = read_input(name, stdin)
     if len(data) > MAX_INPUT_BYTES:
         raise UsageError(
             f"{name}: is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB"
         )
+    return data
+
+
+def _read_side(
+    name: str,
+    side: str,
+    data: bytes,
+    options: argparse.Namespace,
+    timezone: str | None,
+) -> StaysFile:
     try:
         return read_stays(
             data,
-            timezone=options.timezone,
+            timezone=timezone,
             until=options.until,
             ics_end_is_last_night=options.ics_end_is_last_night,
             skip_non_stays=options.skip_non_stays,
@@ -136,7 +179,8 @@ def add_calendar_input_options(command: argparse.ArgumentParser) -> None:
         metavar="ZONE",
         help=(
             "the hotel's time zone (IANA, e.g. Europe/Vienna): timed events count "
-            "on their dates there; default: each event's own time zone"
+            "on their dates there; default: the timezone of the other, JSON stays "
+            "file, else each event's own time zone"
         ),
     )
     ics.add_argument(

@@ -445,7 +445,13 @@ class _Change:
                 continue
             out.append(data[entity.delimiters[index] : child.start])
             self.write(child, out)
-            out.append(data[child.end : ends[index]])
+            between = data[child.end : ends[index]]
+            if not between and child.start == child.end and id(child) in self.touched:
+                # An empty part ("--B" right after "--B") has no line ending of
+                # its own before the next boundary line; once it has content, it
+                # needs one, as every part has: else attaching again adds it.
+                between = self.newline
+            out.append(between)
         out.extend(edit.append)
         out.append(data[entity.close : entity.end])
 

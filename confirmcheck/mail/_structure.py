@@ -18,7 +18,9 @@ from confirmcheck.errors import InputError
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_HEADER_BYTES",
     "MAX_MAIL_BYTES",
+    "MAX_PARAMS",
     "MAX_PARTS",
     "Entity",
     "Field",
@@ -34,6 +36,12 @@ MAX_DEPTH = 16
 
 MAX_PARTS = 500
 """How many MIME parts a mail may have, counted outside forwarded messages."""
+
+MAX_HEADER_BYTES = 1024 * 1024
+"""How large the header of the mail or of one MIME part may be (1 MiB)."""
+
+MAX_PARAMS = 100
+"""How many parameters one Content-Type (or Content-Disposition) may have."""
 
 # The stdlib feedparser's notion of a header line: a field name directly followed
 # by a colon (the name may even be empty), or a continuation line.
@@ -197,7 +205,16 @@ def _describe(entity: Entity, data: bytes, default_type: str) -> None:
             )
             and item.name not in message
         ):
-            message[item.name] = _unfold(data[item.start : item.end])
+            value = _unfold(data[item.start : item.end])
+            if value.count(";") > MAX_PARAMS:
+                # Counted before the parameters are parsed (which takes minutes
+                # for hundreds of thousands of them).
+                raise MailError(
+                    f"the {item.name} field has more than {MAX_PARAMS} parameters, the "
+                    "most accepted",
+                    path=entity.path,
+                )
+            message[item.name] = value
     message.set_default_type(default_type)
     entity.content_type = message.get_content_type()
     # The parameters parsed once, not once per get_param (each parse of a
@@ -238,6 +255,12 @@ def _parse_entity(
 ) -> Entity:
     fields, header_end, body_start = _parse_fields(data, start, end)
     entity = Entity(number, depth, start, end, fields, header_end, body_start)
+    if header_end - start > MAX_HEADER_BYTES:
+        raise MailError(
+            f"the header has {header_end - start} bytes, more than the "
+            f"{MAX_HEADER_BYTES} accepted",
+            path=entity.path,
+        )
     _describe(entity, data, default_type)
     if entity.is_multipart:
         if depth >= MAX_DEPTH:

@@ -11,14 +11,17 @@ import datetime as dt
 import os
 from typing import Any
 
-from confirmcheck.errors import InputError, Path
+from confirmcheck.budget import MAX_INPUT_STAYS, Budget
+from confirmcheck.errors import InputError, Path, kind_of
 from confirmcheck.readers.ics import looks_like_calendar, read_calendar
 from confirmcheck.readers.json import (
     StaysFile,
     parse_json,
     read_stays_file,
+    refuse_lone_surrogates,
     stays_schema,
 )
+from confirmcheck.readers.text import decode_text
 
 __all__ = ["StaysFile", "load_stays", "read_stays", "stays_schema"]
 
@@ -34,6 +37,7 @@ def read_stays(
     ics_end_is_last_night: bool = False,
     skip_non_stays: bool = False,
     max_entries: int | None = None,
+    max_stays: int = MAX_INPUT_STAYS,
     path: Path = (),
 ) -> StaysFile:
     """Read stays from whatever a guest or a hotel sent, recognising its format.
@@ -50,8 +54,10 @@ def read_stays(
     ``timezone``, ``until``, ``ics_end_is_last_night`` and ``skip_non_stays``
     apply to iCalendar only (see :func:`~confirmcheck.read_calendar`); for it the
     result's ``timezone`` is the ``timezone`` given. ``max_entries`` bounds the
-    stays and series a JSON document may list, checked before any is read.
-    Every problem is an :class:`~confirmcheck.InputError` naming its place
+    stays and series a JSON document may list, checked before any is read;
+    ``max_stays`` the stays the document may give, series expanded, checked while
+    they are expanded (a rule's ``COUNT`` before a date is computed). Every
+    problem is an :class:`~confirmcheck.InputError` naming its place
     under ``path``.
 
     >>> read_stays('[{"check_in": "2026-03-09", "check_out": "2026-03-13"}]').stays
@@ -64,31 +70,36 @@ rooms=1, room_type=None, guests=None, ref=None),)
 file: it starts with 'BEGIN:VEVENT'; a calendar starts with BEGIN:VCALENDAR
     """
     if isinstance(data, list | dict):
-        return _from_decoded(data, max_entries, path)
+        # Decoded elsewhere (a request body): its strings are checked here, as
+        # parse_json checks them, before any message could quote one.
+        refuse_lone_surrogates(data, path)
+        return _from_decoded(data, max_entries, max_stays, path)
     if not isinstance(data, str | bytes):
         raise InputError(
             "must be an array of stays, an object with stays, or the text of a JSON "
-            f"or iCalendar file, not {type(data).__name__}",
+            f"or iCalendar file, not {kind_of(data)}",
             path=path,
         )
-    head = _head(data)
+    text = decode_text(data, path=path)
+    head = _head(text)
     if looks_like_calendar(head):
         stays = read_calendar(
-            data,
+            text,
             timezone=timezone,
             until=until,
             end_is_last_night=ics_end_is_last_night,
             skip_non_stays=skip_non_stays,
+            max_stays=max_stays,
             path=path,
         )
         return StaysFile(stays, timezone=timezone)
     try:
-        decoded = parse_json(data, path=path)
+        decoded = parse_json(text, path=path)
     except InputError:
         if head[:1] in ("[", "{"):
             raise  # JSON that went wrong: say where
         raise _neither(head, path) from None
-    return _from_decoded(decoded, max_entries, path)
+    return _from_decoded(decoded, max_entries, max_stays, path)
 
 
 def load_stays(path: str | os.PathLike[str]) -> StaysFile:
@@ -103,7 +114,9 @@ def load_stays(path: str | os.PathLike[str]) -> StaysFile:
     return read_stays(data, path=(os.fspath(path),))
 
 
-def _from_decoded(value: Any, max_entries: int | None, path: Path) -> StaysFile:
+def _from_decoded(
+    value: Any, max_entries: int | None, max_stays: int, path: Path
+) -> StaysFile:
     if max_entries is not None:
         entries = value.get("stays") if isinstance(value, dict) else value
         if isinstance(entries, list) and len(entries) > max_entries:
@@ -111,15 +124,12 @@ def _from_decoded(value: Any, max_entries: int | None, path: Path) -> StaysFile:
                 f"has {len(entries)} entries; at most {max_entries} are accepted",
                 path=path,
             )
-    return read_stays_file(value, path=path)
+    return read_stays_file(value, path=path, budget=Budget(max_stays=max_stays))
 
 
-def _head(data: str | bytes) -> str:
-    """The start of ``data`` as text, without a byte order mark or blank space."""
-    head = data[:4096]
-    if isinstance(head, bytes):
-        head = head.decode("utf-8", "replace")
-    return head.removeprefix(_BOM).lstrip()
+def _head(text: str) -> str:
+    """The start of ``text``, without a byte order mark or blank space."""
+    return text[:4096].removeprefix(_BOM).lstrip()
 
 
 def _neither(head: str, path: Path) -> InputError:

@@ -17,12 +17,13 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import islice, takewhile
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from confirmcheck.errors import InputError, Path, Problem
-from confirmcheck.stay import MAX_OCCURRENCES, Stay
+from confirmcheck.budget import MAX_INPUT_STAYS, Budget
+from confirmcheck.errors import InputError, Path, Problem, kind_of
+from confirmcheck.readers.text import decode_text
+from confirmcheck.stay import MAX_COUNT, MAX_OCCURRENCES, Stay, parse_rule, rule_dates
 
 # icalendar's components, as this module uses them. Their property values are a
 # union of some thirty types; the checks below narrow them at run time.
@@ -34,6 +35,7 @@ __all__ = [
     "GUESTS",
     "LAST_DAY",
     "MAX_CALENDAR_BYTES",
+    "MAX_CALENDAR_EVENTS",
     "MAX_CALENDAR_STAYS",
     "OUTCOME",
     "OUTCOMES",
@@ -49,8 +51,11 @@ __all__ = [
 MAX_CALENDAR_BYTES = 10 * 1024 * 1024
 """Larger calendars are refused before they are parsed (10 MiB)."""
 
-MAX_CALENDAR_STAYS = 100_000
+MAX_CALENDAR_STAYS = MAX_INPUT_STAYS
 """How many stays one calendar may give, all events and occurrences together."""
+
+MAX_CALENDAR_EVENTS = 5_000
+"""How many VEVENTs one calendar may have, counted before it is parsed."""
 
 FIRST_DAY = dt.date(1900, 1, 1)
 """The earliest date a calendar's events may start on."""
@@ -70,6 +75,22 @@ OUTCOMES = ("booked", "booked-differently", "not-booked", "unrequested")
 ``not-booked`` events are no stays (no room is reserved); the others are."""
 
 _FINER_THAN_DAILY = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
+_SEARCH_COST_FREQUENCIES = frozenset({"DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
+_TIME_PARTS = frozenset({"BYHOUR", "BYMINUTE", "BYSECOND"})
+#: Properties a component may have once (RFC 5545) that are read here, or by
+#: the libraries, as one value.
+_ONCE = (
+    "UID",
+    "DTSTART",
+    "DTEND",
+    "DURATION",
+    "RECURRENCE-ID",
+    "STATUS",
+    "TZID",
+    "TZOFFSETFROM",
+    "TZOFFSETTO",
+)
+_SHOWN = 80  # characters of the input a message quotes at most
 _WHOLE = re.compile(r"[0-9]+")
 _BEGIN = re.compile(r"\s*BEGIN:VCALENDAR\b", re.IGNORECASE)
 _BOM = "\ufeff"
@@ -101,45 +122,31 @@ def looks_like_calendar(data: bytes | str) -> bool:
 
 
 def _decode(data: bytes | str, path: Path) -> str:
-    if isinstance(data, str):
-        size = len(data)  # a lower bound of the UTF-8 size, enough to refuse early
-        text = data
-    else:
-        size = len(data)
-        text = ""
-    if size > MAX_CALENDAR_BYTES:
+    # For text, its length is a lower bound of its UTF-8 size: enough to refuse
+    # most before encoding it.
+    if len(data) > MAX_CALENDAR_BYTES or (
+        isinstance(data, str)
+        and len(data.encode("utf-8", "surrogatepass")) > MAX_CALENDAR_BYTES
+    ):
         raise CalendarError(
             f"is larger than {MAX_CALENDAR_BYTES // (1024 * 1024)} MiB, the most a "
             "calendar may have",
             path=path,
         )
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = _line_number(data, error.start)
-            raise CalendarError(
-                f"line {line}: is not UTF-8 text (iCalendar files are UTF-8)",
-                path=path,
-            ) from None
-    elif len(text.encode("utf-8", "surrogatepass")) > MAX_CALENDAR_BYTES:
-        raise CalendarError(
-            f"is larger than {MAX_CALENDAR_BYTES // (1024 * 1024)} MiB, the most a "
-            "calendar may have",
-            path=path,
-        )
-    text = text.removeprefix(_BOM)
+    try:
+        text = decode_text(data, path=path)
+    except InputError as error:
+        raise CalendarError(error.problems) from None
     if not looks_like_calendar(text):
         raise CalendarError(
             "is not an iCalendar file: it does not begin with BEGIN:VCALENDAR",
             path=path,
         )
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        line = _line_number(text, error.start)
-        raise CalendarError(f"line {line}: is not text", path=path) from None
-    return text
+    # Blank space before BEGIN:VCALENDAR (allowed, as by calendar programs) is
+    # no content line: only its line breaks are kept, so line numbers hold.
+    rest = text.lstrip()
+    blank = text[: len(text) - len(rest)]
+    return "".join(c for c in blank if c in "\r\n") + rest
 
 
 def _line_number(text: str | bytes, position: int) -> int:
@@ -160,13 +167,15 @@ class _Source:
 
     @cached_property
     def lines(self) -> list[tuple[int, str]]:
-        out: list[tuple[int, str]] = []
+        # The pieces of a folded line are joined once, at the end: adding them
+        # one by one copies the line again for each of them (quadratic).
+        pieces: list[tuple[int, list[str]]] = []
         for number, line in enumerate(re.split(r"\r\n|\n|\r", self.text), 1):
-            if line[:1] in (" ", "\t") and out:
-                out[-1] = (out[-1][0], out[-1][1] + line[1:])
+            if line[:1] in (" ", "\t") and pieces:
+                pieces[-1][1].append(line[1:])
             elif line:
-                out.append((number, line))
-        return out
+                pieces.append((number, [line]))
+        return [(number, "".join(parts)) for number, parts in pieces]
 
     @cached_property
     def events(self) -> list[tuple[int, int]]:
@@ -232,10 +241,18 @@ def _structure_problem(text: str) -> str | None:
     def line(position: int) -> int:
         return _line_number(text, position)
 
+    events = 0
     for match in _COMPONENT_LINE.finditer(text):
         kind, name = match.group(1).upper(), match.group(2).upper()
         if kind == "BEGIN":
             stack.append((name, match.start()))
+            events += name == "VEVENT"
+            if events > MAX_CALENDAR_EVENTS:
+                # Counted before the parser builds a single component.
+                return (
+                    f"line {line(match.start())}: the calendar has more than "
+                    f"{MAX_CALENDAR_EVENTS} events, the most one calendar may have"
+                )
             continue
         if not stack:
             return f"line {line(match.start())}: END:{name} without a BEGIN"
@@ -304,6 +321,7 @@ def read_calendar(
     until: dt.date | None = None,
     end_is_last_night: bool = False,
     skip_non_stays: bool = False,
+    max_stays: int = MAX_CALENDAR_STAYS,
     path: Path = (),
 ) -> list[Stay]:
     """Read the stays of an iCalendar file, in order of check-in.
@@ -313,7 +331,8 @@ def read_calendar(
     is the horizon for rules that never end (check-ins after it are not read).
     ``end_is_last_night`` reads an all-day event's DTEND as the last night, as some
     channel managers write it. ``skip_non_stays`` leaves out events that give no
-    night (a meeting from 9 to 5) instead of refusing the calendar.
+    night (a meeting from 9 to 5) instead of refusing the calendar. ``max_stays``
+    bounds the stays of all events together, counted before they are expanded.
 
     Errors are :class:`CalendarError` naming the line and UID, under ``path``.
 
@@ -338,13 +357,18 @@ def read_calendar(
     if until is not None and (
         isinstance(until, dt.datetime) or not isinstance(until, dt.date)
     ):
-        raise InputError(f"must be a date, not {type(until).__name__}", path=("until",))
+        raise InputError(f"must be a date, not {kind_of(until)}", path=("until",))
+    if until is not None:
+        # No event starts later; a horizon past it reads the same stays (and
+        # the day of margin added below stays within the dates Python has).
+        until = min(until, LAST_DAY)
     reader = _Reader(
         _Source(text),
         hotel_zone=hotel_zone,
         until=until,
         end_is_last_night=end_is_last_night,
         skip_non_stays=skip_non_stays,
+        budget=Budget(max_stays=max_stays),
     )
     try:
         return reader.read()
@@ -361,7 +385,9 @@ class _Reader:
         until: dt.date | None,
         end_is_last_night: bool,
         skip_non_stays: bool,
+        budget: Budget,
     ) -> None:
+        self.budget = budget
         self.source = source
         self.hotel_zone = hotel_zone
         self.until = until
@@ -430,8 +456,28 @@ class _Reader:
             uid = _uid(event)
             for name, message in event.errors:
                 line = self.source.property_line(index, name)
-                what = f"{name}: {message}" if name else message
+                what = f"{name}: {_shown(message)}" if name else _shown(message)
                 self.fail(f"{_place(line, uid)}: {what}")
+            for name in _ONCE:
+                given = event.get(name)
+                if isinstance(given, list):
+                    line = self.source.property_line(index, name)
+                    self.fail(
+                        f"{_place(line, uid)}: {name} is given {len(given)} times; "
+                        "an event has at most one"
+                    )
+        for component in calendar.walk():
+            if component.name == "VEVENT":
+                continue
+            for name in _ONCE:
+                given = component.get(name)
+                if isinstance(given, list):
+                    tzid = component.get("TZID")
+                    what = f"{component.name} {tzid}" if tzid else component.name
+                    self.fail(
+                        f"{_shown(str(what))}: {name} is given {len(given)} times; "
+                        f"a {component.name} has at most one"
+                    )
         self.check()
         return events
 
@@ -474,10 +520,9 @@ class _Reader:
                 continue  # a gap written by report_to_ics: no room is reserved
             if not self.check_event(event, index, uid):
                 continue
-            bound = self.occurrence_bound(event, index, uid)
-            if bound is None:
+            bound, is_open = self.occurrence_bound(event, index, uid)
+            if is_open:
                 open_uids.add(key)
-                bound = 0
             counts[key] = counts.get(key, 0) + bound
             kept.append((key, event))
         for key, count in counts.items():
@@ -487,9 +532,9 @@ class _Reader:
                     f"than the {MAX_OCCURRENCES} stays one series may have"
                 )
         total = sum(counts.values())
-        if total > MAX_CALENDAR_STAYS:
+        if total > self.budget.max_stays:
             self.fail(
-                f"the calendar gives more than the {MAX_CALENDAR_STAYS} stays one "
+                f"the calendar gives more than the {self.budget.max_stays} stays one "
                 "calendar may have"
             )
         return kept, order, open_uids
@@ -575,7 +620,7 @@ class _Reader:
                 try:
                     reader(str(values[0]))
                 except ValueError as error:
-                    fail(name, f"{name}:{values[0]} {error}")
+                    fail(name, f"{name}:{_shown(str(values[0]))} {error}")
         return len(self.problems) == before
 
     def dates_of_all_day(self, event: Event) -> None:
@@ -600,20 +645,24 @@ class _Reader:
             params = {k: v for k, v in recurrence.params.items() if k == "RANGE"}
             event["RECURRENCE-ID"] = _date_prop(_as_day(recurrence.dt), params)
 
-    def occurrence_bound(self, event: Event, index: int, uid: str | None) -> int | None:
-        """At most how many stays the event gives; None for a rule that never ends
-        (and the horizon ``until`` is given: without one that is an error)."""
+    def occurrence_bound(
+        self, event: Event, index: int, uid: str | None
+    ) -> tuple[int, bool]:
+        """At most how many stays the event gives, and whether a rule of it never
+        ends (read up to the horizon ``until``; without one that is an error).
+
+        Every rule is searched here, within the calendar's budget, before the
+        expansion sees it: a rule that gives too many dates, or that rarely or
+        never matches (which the expansion would search for up to the year
+        9999), is refused first.
+        """
         from icalendar.prop import vRecur
 
         rules = _as_list(event.get("RRULE"))
         count = 1 + sum(len(_values(prop)) for prop in _as_list(event.get("RDATE")))
         start = event["DTSTART"].dt
-        naive = (
-            start.replace(tzinfo=None)
-            if isinstance(start, dt.datetime)
-            else dt.datetime.combine(start, dt.time())
-        )
-        unbounded = False
+        day = start.date() if isinstance(start, dt.datetime) else start
+        is_open = False
         for rule in rules:
             line = self.source.property_line(index, "RRULE")
             where = _place(line, uid)
@@ -623,47 +672,75 @@ class _Reader:
                     f"{where}: RRULE FREQ={freq} is finer than a day; "
                     "stays count nights"
                 )
-                return 0
+                return 0, False
             for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
                 if len(rule.get(part) or ()) > 1:
                     self.fail(
                         f"{where}: RRULE {part} gives more than one stay a day; "
                         "stays count nights"
                     )
-                    return 0
+                    return 0, False
+            shape = {k: v for k, v in rule.items() if k not in ("UNTIL", "COUNT")}
+            parts, problems = parse_rule(vRecur(shape).to_ical().decode())  # type: ignore[no-untyped-call]
+            parts = {k: v for k, v in parts.items() if k not in _TIME_PARTS}
+            if problems or parts.get("FREQ") not in _SEARCH_COST_FREQUENCIES:
+                self.fail(f"{where}: RRULE is not a rule this reader can expand")
+                return 0, False
+            horizon = LAST_DAY
             if "COUNT" in rule:
-                count += int(rule["COUNT"][0])
-                continue
-            limit = LAST_DAY
-            if "UNTIL" in rule:
-                until = rule["UNTIL"][0]
-                limit = min(
-                    limit, until.date() if isinstance(until, dt.datetime) else until
-                )
-            elif self.until is None:
-                self.fail(
-                    f"{where}: RRULE {rule.to_ical().decode()} never ends (no COUNT "
-                    "or UNTIL); give a horizon to read it up to (--until DATE)"
-                )
-                return 0
+                wanted = int(rule["COUNT"][0])
+                if wanted > MAX_OCCURRENCES:
+                    self.fail(
+                        f"{where}: RRULE COUNT={wanted} is more than the "
+                        f"{MAX_OCCURRENCES} stays one series may have"
+                    )
+                    return 0, False
             else:
-                unbounded = True
-                limit = min(limit, self.until + dt.timedelta(days=1))
-            days = (limit - naive.date()).days + 1
-            if days <= MAX_OCCURRENCES:
-                count += max(days, 0)
-                continue
-            # A long span: count the rule's occurrences (at most one more than the
-            # limit), so that a rule over 30 years of weekly stays is not refused.
-            shape = vRecur(
-                {k: v for k, v in rule.items() if k not in ("UNTIL", "COUNT")}
-            )
+                if "UNTIL" in rule:
+                    until = rule["UNTIL"][0]
+                    horizon = min(
+                        horizon,
+                        until.date() if isinstance(until, dt.datetime) else until,
+                    )
+                elif self.until is None:
+                    self.fail(
+                        f"{where}: RRULE {rule.to_ical().decode()} never ends (no "
+                        "COUNT or UNTIL); give a horizon to read it up to "
+                        "(--until DATE)"
+                    )
+                    return 0, False
+                else:
+                    is_open = True
+                    horizon = min(horizon, self.until + dt.timedelta(days=1))
+                # One more than allowed, to tell "the cap" from "too many".
+                wanted = min(MAX_OCCURRENCES, self.budget.stays_left) + 1
             try:
-                count += _count_up_to(shape.to_ical().decode(), naive, limit)  # type: ignore[no-untyped-call]
-            except (ValueError, TypeError) as error:
-                self.fail(f"{where}: RRULE is not a valid rule ({error})")
-                return 0
-        return None if unbounded else count
+                found = (
+                    rule_dates(parts, day, horizon, wanted, self.budget)
+                    if horizon >= day
+                    else []
+                )
+                # Nothing up to its end is fine (DTSTART is the one stay), but
+                # the expansion looks for the first date past the end: a rule
+                # that never gives one would be searched up to the year 9999.
+                if (
+                    not found
+                    and "COUNT" not in rule
+                    and not rule_dates(parts, day, LAST_DAY, 1, self.budget)
+                ):
+                    raise InputError("the rule never gives a date")
+                self.budget.take_stays(len(found))
+            except InputError as error:
+                self.fail(f"{where}: RRULE: {error}")
+                return 0, False
+            if "COUNT" in rule and len(found) < wanted:
+                self.fail(
+                    f"{where}: RRULE gives only {len(found)} of its COUNT={wanted} "
+                    f"stays before {LAST_DAY.isoformat()}"
+                )
+                return 0, False
+            count += len(found)
+        return count, is_open
 
     def expand(
         self,
@@ -770,21 +847,13 @@ class _Reader:
         return value.date()
 
 
-def _count_up_to(rule: str, start: dt.datetime, last: dt.date) -> int:
-    """How many occurrences ``rule`` has from ``start`` to ``last``, counting no
-    further than one past the most a series may have."""
-    from dateutil.rrule import rrulestr
-
-    dates = rrulestr(rule, dtstart=start)
-    found = takewhile(lambda d: d.date() <= last, dates)
-    return sum(1 for _ in islice(found, MAX_OCCURRENCES + 1))
-
-
 _get: Any = dict.get  # see _Reader.stay
 
 
 def _uid(component: Any) -> str | None:
     uid = component.get("UID")
+    if isinstance(uid, list):  # given twice: refused, and named by the first
+        uid = uid[0]
     return None if uid is None else str(uid).strip() or None
 
 
@@ -840,9 +909,16 @@ def _show(value: dt.date) -> str:
 
 def _count(text: str) -> int:
     value = text.strip()
-    if not _WHOLE.fullmatch(value) or int(value) < 1:
+    if not _WHOLE.fullmatch(value) or int(value[:9]) < 1:
         raise ValueError("is not a whole number of at least 1")
+    if len(value) > 9 or int(value) > MAX_COUNT:
+        raise ValueError(f"is more than {MAX_COUNT}")
     return int(value)
+
+
+def _shown(text: str) -> str:
+    """Input quoted in a message, cut to a length a person reads."""
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "\u2026"
 
 
 _TEXT_ESCAPE = re.compile(r"\\([\\;,nN])")

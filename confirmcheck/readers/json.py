@@ -19,7 +19,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from confirmcheck.errors import InputError, Path, Problem
+from confirmcheck.budget import Budget
+from confirmcheck.errors import InputError, Path, Problem, kind_of
+from confirmcheck.readers.text import decode_text
 from confirmcheck.stay import Series, Stay
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "read_stay",
     "read_stay_list",
     "read_stays_file",
+    "refuse_lone_surrogates",
     "stays_schema",
 ]
 
@@ -57,15 +60,15 @@ def _no_constant(name: str) -> Any:
 
 
 def parse_json(text: str | bytes, *, path: Path = ()) -> Any:
-    """Parse JSON strictly: no duplicate keys, no NaN or Infinity."""
+    """Parse JSON strictly: UTF-8, no duplicate keys, no NaN or Infinity, no lone
+    surrogates (not even as ``\\ud800`` escapes); every problem names its place."""
+    text = decode_text(text, path=path)
     try:
-        return json.loads(
+        value = json.loads(
             text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant
         )
     except _DuplicateKeyError as error:
         raise InputError(str(error), path=path) from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"is not UTF-8 text ({error.reason})", path=path) from None
     except json.JSONDecodeError as error:
         raise InputError(
             f"is not JSON: {error.msg} (line {error.lineno}, column {error.colno})",
@@ -77,20 +80,44 @@ def parse_json(text: str | bytes, *, path: Path = ()) -> Any:
         # Python refuses to convert integers of more than 4300 digits
         # (CVE-2020-10735); every other ValueError of json.loads is caught above.
         raise InputError("holds a number with too many digits", path=path) from None
+    if _SURROGATE_ESCAPE.search(text) is not None:
+        refuse_lone_surrogates(value, path)
+    return value
 
 
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
+# A JSON escape of half a UTF-16 pair. A pair decodes to one character; a lone
+# half stays a surrogate: looked for in the value only when the text has one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def refuse_lone_surrogates(value: Any, path: Path) -> None:
+    """An InputError naming the place when decoded JSON holds a lone surrogate,
+    in a string or in a key (which is not quoted: it cannot be written)."""
     if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
+        if not _is_unicode(value):
+            raise InputError(
+                "holds a lone surrogate (half of a UTF-16 pair)", path=path
+            )
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            refuse_lone_surrogates(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not _is_unicode(key):
+                # The key itself is not shown: it cannot be written as text.
+                raise InputError(
+                    "has a key that holds a lone surrogate (half of a UTF-16 pair)",
+                    path=path,
+                )
+            refuse_lone_surrogates(item, (*path, key))
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _date(value: object, path: Path) -> dt.date:
@@ -102,7 +129,9 @@ def _date(value: object, path: Path) -> dt.date:
         except ValueError:
             pass
     if not isinstance(value, str):
-        raise InputError(f"must be a date (YYYY-MM-DD), not {_kind(value)}", path=path)
+        raise InputError(
+            f"must be a date (YYYY-MM-DD), not {kind_of(value)}", path=path
+        )
     if not _DATE.fullmatch(value):
         raise InputError(f"{value} is not a date (YYYY-MM-DD)", path=path)
     try:
@@ -113,7 +142,7 @@ def _date(value: object, path: Path) -> dt.date:
 
 def _dates(value: object, path: Path) -> tuple[dt.date, ...]:
     if not isinstance(value, list):
-        raise InputError(f"must be an array of dates, not {_kind(value)}", path=path)
+        raise InputError(f"must be an array of dates, not {kind_of(value)}", path=path)
     problems: list[Problem] = []
     out: list[dt.date] = []
     for index, item in enumerate(value):
@@ -126,24 +155,34 @@ def _dates(value: object, path: Path) -> tuple[dt.date, ...]:
     return tuple(out)
 
 
-def read_stay(value: object, *, path: Path = ()) -> Stay | Series:
-    """One stay or series from a decoded JSON object; errors name ``path``."""
+def read_stay(
+    value: object, *, path: Path = (), budget: Budget | None = None
+) -> Stay | Series:
+    """One stay or series from a decoded JSON object; errors name ``path``.
+
+    ``null`` for an optional field means the same as leaving it out. The stays
+    (and a series' search) are drawn from ``budget``, the input's.
+    """
+    budget = budget or Budget()
     if not isinstance(value, dict):
-        raise InputError(f"must be an object (a stay), not {_kind(value)}", path=path)
+        raise InputError(f"must be an object (a stay), not {kind_of(value)}", path=path)
     if value.keys() <= STAY_FIELDS and "check_in" in value and "check_out" in value:
         # A stay of known fields, as most are: made directly. Whatever is wrong
         # with it is reported by the full reading below.
         try:
-            return Stay(
+            stay = Stay(
                 _date(value["check_in"], ()),
                 _date(value["check_out"], ()),
-                rooms=value.get("rooms", 1),  # null is an error, as below
+                rooms=1 if value.get("rooms") is None else value["rooms"],
                 room_type=value.get("room_type"),
                 guests=value.get("guests"),
                 ref=value.get("ref"),
             )
         except InputError:
             pass
+        else:
+            _take_stay(budget, path)
+            return stay
     problems: list[Problem] = []
     for key in value:
         if key not in STAY_FIELDS and key not in SERIES_FIELDS:
@@ -163,12 +202,12 @@ def read_stay(value: object, *, path: Path = ()) -> Stay | Series:
     # Only explicit fields are passed on: null means "not given" for the optional
     # ones, which is what leaving them out means too.
     for key in ("rooms", "room_type", "guests", "ref"):
-        if key in value and (value[key] is not None or key == "rooms"):
+        if value.get(key) is not None:
             fields[key] = value[key]
     series: dict[str, Any] = {}
     for key in ("exdate", "rdate"):
-        if key in value:
-            if "rrule" not in value:
+        if value.get(key) is not None:
+            if value.get("rrule") is None:
                 problems.append(Problem((*path, key), "needs an rrule"))
                 continue
             try:
@@ -185,22 +224,34 @@ def read_stay(value: object, *, path: Path = ()) -> Stay | Series:
             fields["check_out"],
             **{k: v for k, v in fields.items() if k not in ("check_in", "check_out")},
         )
-        if "rrule" not in value:
+        if value.get("rrule") is None:
+            _take_stay(budget, path)
             return first
-        return Series(first, value["rrule"], **series)
+        return Series(first, value["rrule"], **series, budget=budget)
     except InputError as error:
         raise error.under(path) from None
 
 
-def read_stay_list(value: object, *, path: Path = ()) -> list[Stay | Series]:
-    """Stays from a decoded JSON array; every problem in it is reported at once."""
+def _take_stay(budget: Budget, path: Path) -> None:
+    try:
+        budget.take_stays(1)
+    except InputError as error:
+        raise error.under(path) from None
+
+
+def read_stay_list(
+    value: object, *, path: Path = (), budget: Budget | None = None
+) -> list[Stay | Series]:
+    """Stays from a decoded JSON array; every problem in it is reported at once.
+    Its stays and its rules' search are drawn from ``budget``, the input's."""
+    budget = budget or Budget()
     if not isinstance(value, list):
-        raise InputError(f"must be an array of stays, not {_kind(value)}", path=path)
+        raise InputError(f"must be an array of stays, not {kind_of(value)}", path=path)
     out: list[Stay | Series] = []
     errors: list[InputError] = []
     for index, item in enumerate(value):
         try:
-            out.append(read_stay(item, path=(*path, index)))
+            out.append(read_stay(item, path=(*path, index), budget=budget))
         except InputError as error:
             errors.append(error)
     collected = InputError.collect(errors)
@@ -249,14 +300,16 @@ class StaysFile:
         )
 
 
-def read_stays_file(value: object, *, path: Path = ()) -> StaysFile:
+def read_stays_file(
+    value: object, *, path: Path = (), budget: Budget | None = None
+) -> StaysFile:
     """A stays file from decoded JSON: an array of stays, or an object with
     ``stays`` (and optionally ``hotel`` and ``timezone``, an IANA name)."""
     if isinstance(value, list):
-        return StaysFile(read_stay_list(value, path=path))
+        return StaysFile(read_stay_list(value, path=path, budget=budget))
     if not isinstance(value, dict):
         raise InputError(
-            f"must be an array of stays or an object with stays, not {_kind(value)}",
+            f"must be an array of stays or an object with stays, not {kind_of(value)}",
             path=path,
         )
     problems: list[Problem] = [
@@ -291,7 +344,7 @@ def read_stays_file(value: object, *, path: Path = ()) -> StaysFile:
     stays: list[Stay | Series] = []
     if "stays" in value:
         try:
-            stays = read_stay_list(value["stays"], path=(*path, "stays"))
+            stays = read_stay_list(value["stays"], path=(*path, "stays"), budget=budget)
         except InputError as error:
             problems.extend(error.problems)
     if problems:

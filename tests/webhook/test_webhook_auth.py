@@ -299,6 +299,22 @@ def test_the_verifier_takes_now_and_tolerance_as_parameters() -> None:
         _verify(now=NOW - 11.0, tolerance_seconds=10)
 
 
+@pytest.mark.parametrize(
+    ("now", "said"),
+    [
+        (NOW - 10.4, "11 seconds in the future; at most 10"),
+        (NOW + 10.4, "11 seconds old; at most 10"),
+    ],
+)
+def test_a_refused_timestamp_is_said_to_be_past_the_tolerance(
+    now: float, said: str
+) -> None:
+    # Issue 11, item 18: with a clock that has a fraction, a timestamp 10.4 s
+    # ahead was refused as "10 seconds in the future; at most 10 are accepted".
+    with pytest.raises(AuthError, match=said):
+        _verify(now=now, tolerance_seconds=10)
+
+
 def test_the_verifier_compares_the_whole_digest() -> None:
     key = decode_secret(SECRET)
     digest = hmac.new(key, f"msg_1.{NOW}.{{}}".encode(), hashlib.sha256).digest()
