@@ -369,7 +369,7 @@ def _room_types(
         return {}
     if not isinstance(value, dict):
         problems.append(
-            Problem(path, f"must be an object of room codes, not {_kind(value)}")
+            Problem(path, f"must be an object of room codes, not {kind_of(value)}")
         )
         return {}
     out: dict[str, dict[str, str]] = {}
@@ -381,7 +381,7 @@ def _room_types(
             problems.append(
                 Problem(
                     (*path, code),
-                    f"must be an object of names by language, not {_kind(names)}",
+                    f"must be an object of names by language, not {kind_of(names)}",
                 )
             )
             continue
