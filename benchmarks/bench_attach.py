@@ -162,7 +162,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     rounds, seconds = (3, 0.05) if args.quick else (args.rounds, 0.4)
 
     import confirmcheck.mail._attach as attach_module
-    from confirmcheck import diff, read_calendar, render_html, render_text, summarize
+    from confirmcheck import (
+        compare,
+        read_calendar,
+        render_html,
+        render_text,
+        summarize,
+    )
     from confirmcheck.mail import insert_summary
     from confirmcheck.render.ics import report_to_ics
     from webhook import create_app
@@ -214,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return route()
 
     given = read_request(fields, with_mail=True)
-    report = diff(given.requested, given.confirmed)
+    report = compare(given.requested, given.confirmed)
     summary = summarize(report, locale="de")
     stamp = dt.datetime(2026, 1, 2, 9, 30, tzinfo=dt.UTC)
     text, html = render_text(summary), render_html(summary)
@@ -238,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "  read the request (stays, mail)": lambda: read_request(
             fields, with_mail=True
         ),
-        "  diff": lambda: diff(given.requested, given.confirmed),
+        "  diff": lambda: compare(given.requested, given.confirmed),
         "  summarize (de)": lambda: summarize(report, locale="de"),
         "  render_text": lambda: render_text(summary),
         "  render_html": lambda: render_html(summary),
@@ -268,8 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"mail: {len(mail) / 1024:.1f} KB multipart/alternative; the story's "
-        f"{len(given.requested)} requested and {len(given.confirmed)} confirmed "
-        "stays; locale de"
+        f"{len(given.requested.stays)} requested and {len(given.confirmed.stays)} "
+        "confirmed stays; locale de"
     )
     print(f"medians of {rounds} interleaved rounds, each the mean of N calls\n")
     print(f"{'what':<44}{'median':>10}{'min':>10}{'x stdlib':>10}")

@@ -10,8 +10,11 @@ NOT BOOKED: your requested stay.
 
 from typing import TYPE_CHECKING, Any
 
+from confirmcheck.cancellation import Cancellation
+from confirmcheck.compare import compare
 from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
+from confirmcheck.flexible import FlexibleStay
 from confirmcheck.i18n import SUPPORTED_LOCALES, pick_locale, resolve_locale
 from confirmcheck.readers import StaysFile, load_stays, read_stays, stays_schema
 from confirmcheck.render import (
@@ -96,8 +99,10 @@ __all__ = [
     "MAX_OCCURRENCES",
     "SUPPORTED_LOCALES",
     "CalendarError",
+    "Cancellation",
     "ConfirmcheckError",
     "DifferentRange",
+    "FlexibleStay",
     "InputError",
     "LocaleError",
     "MailError",
@@ -113,6 +118,7 @@ __all__ = [
     "Summary",
     "Totals",
     "attach_summary",
+    "compare",
     "describe_differences",
     "diff",
     "expand",

@@ -46,7 +46,13 @@ _SEVERITY = {status: rank for rank, status in enumerate(Status)}
 
 @dataclass(frozen=True, slots=True)
 class StayResult:
-    """One requested stay (``stay`` is its 1-based number) and its status."""
+    """One requested stay (``stay`` is its 1-based number) and its status.
+
+    A flexible request ("4 nights arriving between 3 and 8 Oct") has the stay it
+    was met by, or its earliest arrival when nothing met it, and says its window
+    in ``earliest_arrival``/``latest_arrival``. ``cancelled`` says that the
+    confirmation cancelled the reservation: why its nights are not booked.
+    """
 
     stay: int
     check_in: dt.date
@@ -56,6 +62,9 @@ class StayResult:
     guests: int | None
     ref: str | None
     status: Status
+    earliest_arrival: dt.date | None = None
+    latest_arrival: dt.date | None = None
+    cancelled: bool = False
 
     @property
     def nights(self) -> int:

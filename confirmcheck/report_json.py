@@ -38,7 +38,7 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _stay_json(result: StayResult) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "stay": result.stay,
         "check_in": result.check_in.isoformat(),
         "check_out": result.check_out.isoformat(),
@@ -49,6 +49,14 @@ def _stay_json(result: StayResult) -> dict[str, Any]:
         "ref": result.ref,
         "status": result.status.value,
     }
+    # Written only when they say something, so that reports without flexible
+    # requests or cancellations are the same as before these fields.
+    if result.earliest_arrival is not None and result.latest_arrival is not None:
+        out["earliest_arrival"] = result.earliest_arrival.isoformat()
+        out["latest_arrival"] = result.latest_arrival.isoformat()
+    if result.cancelled:
+        out["cancelled"] = True
+    return out
 
 
 def _range_json(item: Range) -> dict[str, Any]:
@@ -180,7 +188,11 @@ _STAY_KEYS = (
     "guests",
     "ref",
     "status",
+    "earliest_arrival",
+    "latest_arrival",
+    "cancelled",
 )
+_WINDOW_KEYS = ("earliest_arrival", "latest_arrival")
 _RANGE_KEYS = (
     "stay",
     "check_in",
@@ -249,13 +261,28 @@ def report_from_dict(data: object) -> Report:
             reader.text(obj, path, "ref"),
         )
         reader.count(obj, path, "nights")
+        window = [reader.date(obj, path, k) for k in _WINDOW_KEYS if k in obj]
+        if len(window) == 1:
+            reader.fail(path, "earliest_arrival and latest_arrival come together")
+        cancelled = obj.get("cancelled", False)
+        if cancelled is not False and cancelled is not True:
+            reader.fail((*path, "cancelled"), "must be true (or left out)")
         if status is not None and None not in (
             values[0],
             values[1],
             values[2],
             values[3],
         ):
-            stays.append(StayResult(*values, status=Status(status)))  # type: ignore[arg-type]
+            earliest, latest = window if len(window) == 2 else (None, None)
+            stays.append(
+                StayResult(
+                    *values,  # type: ignore[arg-type]
+                    status=Status(status),
+                    earliest_arrival=earliest,
+                    latest_arrival=latest,
+                    cancelled=cancelled is True,
+                )
+            )
 
     def ranges(key: str, *, different: bool) -> list[Any]:
         out: list[Any] = []

@@ -2,8 +2,9 @@
 
 ``import confirmcheck`` is what a mail pipeline and the command line pay on every
 start, so it must not pull in the web layer (Flask, Werkzeug), the iCalendar stack
-(icalendar, recurring_ical_events) or Babel. Each check runs in a fresh interpreter,
-since this test process may have imported them already.
+(icalendar, recurring_ical_events), Babel or the XML reader (defusedxml). Each
+check runs in a fresh interpreter, since this test process may have imported them
+already.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ import sys
 
 import pytest
 
-HEAVY = ("flask", "werkzeug", "icalendar", "recurring_ical_events", "babel")
+HEAVY = (
+    "flask",
+    "werkzeug",
+    "icalendar",
+    "recurring_ical_events",
+    "babel",
+    "defusedxml",
+)
 
 
 def _imported_after(statement: str) -> set[str]:

@@ -27,8 +27,8 @@ from confirmcheck import (
     Problem,
     Report,
     Series,
-    Stay,
-    diff,
+    StaysFile,
+    compare,
     pick_locale,
     read_stays,
     render_html,
@@ -71,7 +71,8 @@ MAX_ANSWER_BYTES: Final = 5_000_000
 _SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
 CHECK_FIELDS: Final = ("requested", "confirmed", "locale", "timezone", "until")
 ATTACH_FIELDS: Final = (*CHECK_FIELDS, "mail")
-ATTACH_REQUIRED: Final = ("requested", "confirmed", "mail")
+#: Without "confirmed", /v1/attach reads the confirmed stays from the mail's markup.
+ATTACH_REQUIRED: Final = ("requested", "mail")
 RFC822: Final = "message/rfc822"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -239,10 +240,11 @@ def _until(fields: Mapping[str, Any]) -> dt.date | None:
 
 def _side(
     value: Any, side: str, timezone: str | None, until: dt.date | None
-) -> tuple[list[Stay], str | None, dict[str, dict[str, str]]]:
-    """The stays of one side, and the hotel's name and names of its room types
-    when a stays file gives them."""
-    # MAX_STAYS is checked while the series are expanded, before they are built.
+) -> StaysFile:
+    """What one side says: stays JSON (decoded or text), iCalendar, OTA/AlpineBits
+    XML or schema.org markup, recognised by :func:`read_stays`."""
+    # MAX_STAYS is checked while the series are expanded, before they are built;
+    # the XML and markup readers (bounded by size) are counted after.
     stays_file = read_stays(
         value,
         timezone=timezone,
@@ -251,15 +253,32 @@ def _side(
         max_stays=MAX_STAYS,
         path=(side,),
     )
-    stays: list[Stay] = []
+    count = len(stays_file.flexible)
     for item in stays_file.stays:
-        stays.extend(item.stays if isinstance(item, Series) else (item,))
-        if len(stays) > MAX_STAYS:
+        count += len(item.stays) if isinstance(item, Series) else 1
+        if count > MAX_STAYS:
             raise InputError(
                 f"has more than {MAX_STAYS} stays once its series are expanded",
                 path=(side,),
             )
-    return stays, stays_file.hotel, stays_file.room_types
+    return stays_file
+
+
+def _confirmed_in_mail(mail: bytes) -> StaysFile:
+    """The confirmed stays of the mail's own schema.org markup."""
+    try:
+        return read_stays(mail, path=("mail",))
+    except InputError as error:
+        raise InputError(
+            [
+                Problem(
+                    p.path,
+                    f"{p.message}; without confirmed, the confirmed stays are read "
+                    "from the mail's schema.org markup",
+                )
+                for p in error.problems
+            ]
+        ) from None
 
 
 def _mail(fields: Mapping[str, Any]) -> bytes:
@@ -300,6 +319,7 @@ def _locale(fields: Mapping[str, Any]) -> str | None:
     if tag is None:
         return None
     try:
+        # The region is kept: it writes the dates (de-AT: "Jän.").
         return pick_locale(tag, [])
     except InputError as error:
         raise error.under(("locale",)) from None
@@ -309,11 +329,10 @@ def _locale(fields: Mapping[str, Any]) -> str | None:
 class CheckInput:
     """What a request asks for, read and validated; ``locale`` only when given."""
 
-    requested: list[Stay]
-    confirmed: list[Stay]
+    requested: StaysFile
+    confirmed: StaysFile
     locale: str | None
     hotel: str | None
-    room_types: dict[str, dict[str, str]]
     mail: bytes | None = None
 
 
@@ -326,19 +345,34 @@ def read_request(fields: Mapping[str, Any], *, with_mail: bool) -> CheckInput:
     requested = problems.run(
         lambda: _side(fields["requested"], "requested", timezone, until)
     )
-    confirmed = problems.run(
-        lambda: _side(fields["confirmed"], "confirmed", timezone, until)
-    )
     mail = problems.run(lambda: _mail(fields)) if with_mail else None
+    if "confirmed" in fields:
+        confirmed = problems.run(
+            lambda: _side(fields["confirmed"], "confirmed", timezone, until)
+        )
+    elif mail is not None:
+        confirmed = problems.run(lambda: _confirmed_in_mail(mail))
+    else:
+        confirmed = None  # the mail's problem is reported
     problems.raise_any()
     assert requested is not None
     assert confirmed is not None
     # The hotel names the calendar's events; the confirming side knows it best.
-    hotel = confirmed[1] or requested[1]
-    # The hotel's names of its rooms, whichever side gives them (the hotel's
-    # own, on the confirming side, win).
-    room_types = {**requested[2], **confirmed[2]}
-    return CheckInput(requested[0], confirmed[0], locale, hotel, room_types, mail)
+    hotel = confirmed.hotel or requested.hotel
+    return CheckInput(requested, confirmed, locale, hotel, mail)
+
+
+def _room_types(given: CheckInput) -> dict[str, dict[str, str]]:
+    """The hotel's names of its rooms, whichever side gives them (the hotel's
+    own, on the confirming side, win)."""
+    return {**given.requested.room_types, **given.confirmed.room_types}
+
+
+def _compare(given: CheckInput) -> Report:
+    try:
+        return compare(given.requested, given.confirmed)
+    except InputError as error:  # a flexible request given as confirmed
+        raise error.under(("confirmed",)) from None
 
 
 # json.dumps(body, ensure_ascii=False) with the encoder made once; answers are
@@ -374,12 +408,12 @@ def check() -> Response:
     fields = _fields(parse_body(request_body()), CHECK_FIELDS, CHECK_FIELDS[:2])
     given = read_request(fields, with_mail=False)
     locale = pick_locale(given.locale, [config().default_locale])
-    report = diff(given.requested, given.confirmed)
+    report = _compare(given)
     summary = summarize(
         report,
         locale=locale,
-        confirmed=given.confirmed,
-        room_types=given.room_types,
+        confirmed=given.confirmed.stays,
+        room_types=_room_types(given),
     )
     return _json(
         {
@@ -404,7 +438,7 @@ def attach() -> Response:
     given = read_request(fields, with_mail=True)
     assert given.mail is not None
     settings = config()
-    report = diff(given.requested, given.confirmed)
+    report = _compare(given)
     # The mail's own language when the request names none; the service's
     # default after it (the library alone would fall back to English).
     locale = pick_locale(
@@ -425,8 +459,8 @@ def attach() -> Response:
             attach_calendar=settings.attach_calendar,
             stamp=stamp,
             hotel=given.hotel,
-            confirmed=given.confirmed,
-            room_types=given.room_types,
+            confirmed=given.confirmed.stays,
+            room_types=_room_types(given),
             subject_prefix=settings.subject_prefix,
             allow_dkim=settings.allow_dkim,
         )

@@ -108,8 +108,14 @@ def _schemas() -> dict[str, Any]:
                     "description": "An iCalendar (RFC 5545) text: each VEVENT is a "
                     "stay; rooms, room type, guests and reference from "
                     "X-CONFIRMCHECK-ROOMS, -ROOM-TYPE, -GUESTS, -REF (see "
-                    "docs/calendar.md). Or a StaysDocument as JSON text: the "
-                    "library's read_stays recognises which.",
+                    "docs/calendar.md). Or, as a text starting with `<`, an "
+                    "OpenTravel / AlpineBits reservation message (XML: "
+                    "OTA_HotelResNotifRQ, OTA_HotelResModifyNotifRQ, "
+                    "OTA_ResRetrieveRS, OTA_CancelRQ, also in a SOAP 1.1 "
+                    "envelope; a DOCTYPE is refused) or an HTML page with schema.org "
+                    "LodgingReservation markup (see docs/formats.md). Or a "
+                    "StaysDocument as JSON text: the library's read_stays "
+                    "recognises which.",
                 },
             ],
         },
@@ -121,10 +127,17 @@ def _schemas() -> dict[str, Any]:
         },
         "AttachRequest": {
             "type": "object",
-            "required": ["requested", "confirmed", "mail"],
+            "required": ["requested", "mail"],
             "additionalProperties": False,
             "properties": {
                 **_check_properties(),
+                "confirmed": {
+                    **_ref("Stays"),
+                    "description": "What the hotel confirms. When left out, the "
+                    "confirmed stays are read from the schema.org "
+                    "LodgingReservation markup of the mail's HTML part; a mail "
+                    "without such markup is then refused (422 at /mail).",
+                },
                 "mail": {
                     "type": "string",
                     "contentEncoding": "base64",

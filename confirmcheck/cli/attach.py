@@ -14,7 +14,7 @@ import stat
 import tempfile
 from typing import BinaryIO, TextIO
 
-from confirmcheck import diff, resolve_locale
+from confirmcheck import StaysFile, compare, resolve_locale
 from confirmcheck.cli.common import (
     EXIT_COMPLETE,
     EXIT_DIFFERS,
@@ -37,7 +37,10 @@ of the confirmation mail MAIL (a raw RFC 5322 message, e.g. an .eml file; - read
 standard input): into every text and HTML body the guest reads, with the calendar
 attached as booking-summary.ics. Every other byte of the mail stays as it was;
 attaching again replaces the earlier summary. Signed or encrypted mails are
-refused: attach the summary before signing."""
+refused: attach the summary before signing.
+
+Leave CONFIRMED out to take the confirmed stays from the mail itself: from the
+schema.org LodgingReservation markup of its HTML part."""
 
 _EPILOG = """\
 exit status:
@@ -67,7 +70,10 @@ def add_parser(
         "requested", metavar="REQUESTED", help="the stays the guest asked for"
     )
     attach.add_argument(
-        "confirmed", metavar="CONFIRMED", help="the stays the hotel confirmed"
+        "confirmed",
+        metavar="CONFIRMED",
+        nargs="?",
+        help=("the stays the hotel confirmed; default: the schema.org markup of MAIL"),
     )
     attach.add_argument(
         "--locale",
@@ -160,6 +166,19 @@ def _replace(target: str, data: bytes, mode: int | None) -> None:
         raise
 
 
+def _confirmed_in(mail: bytes, name: str) -> StaysFile:
+    """The confirmed stays of the mail's own schema.org markup."""
+    from confirmcheck.readers.schemaorg import read_schemaorg
+
+    try:
+        return read_schemaorg(mail)
+    except InputError as error:
+        raise UsageError(
+            f"{label(name)}: {error}; without CONFIRMED the confirmed stays are "
+            "read from the mail's markup"
+        ) from None
+
+
 def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
     """Carry out ``confirmcheck attach``; returns the exit status (0 or 1)."""
     from confirmcheck.mail import MAX_MAIL_BYTES, MailError, attach_summary, mail_date
@@ -174,8 +193,13 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             raise UsageError(f"--locale: {error}") from None
     # One byte more than the limit is enough for the library to refuse it.
     mail = read_input(options.mail, stdin, MAX_MAIL_BYTES)
-    requested, confirmed = read_sides(options, stdin)
-    report = diff(requested.stays, confirmed.stays)
+    in_mail = None if options.confirmed else _confirmed_in(mail, options.mail)
+    requested, confirmed = read_sides(options, stdin, confirmed=in_mail)
+    try:
+        report = compare(requested, confirmed)
+    except InputError as error:
+        place = options.mail if options.confirmed is None else options.confirmed
+        raise UsageError(f"{label(place)}: confirmed: {error}") from None
     stamp = None
     if options.calendar and mail_date(mail) is None:
         # The calendar's DTSTAMP is the mail's Date, so that a retry gives the same

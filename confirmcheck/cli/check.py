@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from typing import BinaryIO, TextIO
 
-from confirmcheck import diff, report_to_json
+from confirmcheck import compare, report_to_json
 from confirmcheck.cli.common import (
     EPILOG,
     EXIT_COMPLETE,
@@ -14,6 +14,7 @@ from confirmcheck.cli.common import (
     UsageError,
     add_calendar_input_options,
     hotel_of,
+    label,
     read_sides,
     write_bytes,
 )
@@ -30,8 +31,10 @@ _DESCRIPTION = (
     '"rooms": 1, "room_type": "double", "guests": 2, "ref": "A-1234"}; a '
     'series adds "rrule" (RFC 5545, e.g. "FREQ=WEEKLY;COUNT=20") and '
     'optionally "exdate" and "rdate". Either file may instead be an '
-    "iCalendar (.ics) file, one stay per all-day or timed VEVENT. Use - "
-    "to read one file from standard input."
+    "iCalendar (.ics) file, one stay per all-day or timed VEVENT, an "
+    "OpenTravel or AlpineBits reservation message (XML), or an HTML page or "
+    "mail (.eml) with schema.org LodgingReservation markup; the format is "
+    "recognised by content. Use - to read one file from standard input."
 )
 
 
@@ -89,7 +92,10 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             "only one of REQUESTED and CONFIRMED can be - (standard input)"
         )
     requested, confirmed = read_sides(options, stdin)
-    report = diff(requested.stays, confirmed.stays)
+    try:
+        report = compare(requested, confirmed)
+    except InputError as error:
+        raise UsageError(f"{label(options.confirmed)}: confirmed: {error}") from None
     if options.format == "json":
         stdout.write(report_to_json(report) + "\n")
         return EXIT_COMPLETE if report.complete else EXIT_DIFFERS

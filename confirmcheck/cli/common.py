@@ -81,18 +81,25 @@ def label(name: str) -> str:
 
 
 def read_sides(
-    options: argparse.Namespace, stdin: BinaryIO
+    options: argparse.Namespace,
+    stdin: BinaryIO,
+    *,
+    confirmed: StaysFile | None = None,
 ) -> tuple[StaysFile, StaysFile]:
     """The stays files of ``options.requested`` and ``options.confirmed`` (file
-    names or ``-``), in any format :func:`~confirmcheck.read_stays` reads.
+    names or ``-``), in any format :func:`~confirmcheck.read_stays` reads; with
+    ``confirmed`` given (read from elsewhere: a mail's markup), only the first.
 
     A JSON stays file may give the hotel's ``timezone``: without ``--timezone``
     it is the zone a calendar on the other side is read in (timed events fall on
     their local dates there), so the JSON files are read first.
     """
     names = {"requested": options.requested, "confirmed": options.confirmed}
-    data = {side: _read_limited(name, stdin) for side, name in names.items()}
     files: dict[str, StaysFile] = {}
+    if confirmed is not None:
+        del names["confirmed"]
+        files["confirmed"] = confirmed
+    data = {side: _read_limited(name, stdin) for side, name in names.items()}
     for side, name in names.items():
         if not looks_like_calendar(data[side]):
             files[side] = _read_side(name, side, data[side], options, None)

@@ -1,8 +1,9 @@
 """Reading stays: the one place that decides which format a document is in.
 
 A format is a module here (:mod:`~confirmcheck.readers.json`,
-:mod:`~confirmcheck.readers.ics`) and one branch of :func:`read_stays`. A new
-format is a new module and one more branch there, nothing else.
+:mod:`~confirmcheck.readers.ics`, :mod:`~confirmcheck.readers.ota`,
+:mod:`~confirmcheck.readers.schemaorg`) and one branch of :func:`read_stays`. A
+new format is a new module and one more branch there, nothing else.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ from confirmcheck.readers.json import (
     read_stays_file,
     refuse_lone_surrogates,
     stays_schema,
+)
+from confirmcheck.readers.recognise import (
+    OTA_MESSAGES,
+    is_json_ld,
+    is_markup,
+    is_ota,
+    root_name,
 )
 from confirmcheck.readers.text import decode_text
 
@@ -49,7 +57,13 @@ def read_stays(
     * the same document already decoded (a ``list`` or a ``dict``), as a JSON
       request body holds it;
     * the text or bytes of an iCalendar file (it begins with ``BEGIN:VCALENDAR``,
-      after an optional byte order mark and blank space): one stay per event.
+      after an optional byte order mark and blank space): one stay per event;
+    * the text or bytes of an OpenTravel / AlpineBits reservation message (its
+      root element, or a SOAP 1.1 envelope's first, is ``OTA_HotelResNotifRQ``,
+      ``OTA_HotelResModifyNotifRQ``, ``OTA_ResRetrieveRS`` or ``OTA_CancelRQ``);
+    * an HTML page or a MIME mail with schema.org ``LodgingReservation`` markup,
+      or JSON-LD holding such reservations (decoded or not).
+      See ``docs/formats.md``.
 
     ``timezone``, ``until``, ``ics_end_is_last_night`` and ``skip_non_stays``
     apply to iCalendar only (see :func:`~confirmcheck.read_calendar`); for it the
@@ -80,6 +94,20 @@ file: it starts with 'BEGIN:VEVENT'; a calendar starts with BEGIN:VCALENDAR
             f"or iCalendar file, not {kind_of(data)}",
             path=path,
         )
+    # XML and mails name their own encodings (ISO-8859-1 is common in both):
+    # they are recognised from a lenient look at the start, and their readers
+    # decode them as they say. The XML and mail readers load only for them.
+    start = _head(
+        data[:4096].decode("utf-8", "replace") if isinstance(data, bytes) else data
+    )
+    if is_ota(start):
+        from confirmcheck.readers.ota import read_ota
+
+        return read_ota(data, path=path)
+    if is_markup(start):
+        from confirmcheck.readers.schemaorg import read_schemaorg
+
+        return read_schemaorg(data, path=path)
     text = decode_text(data, path=path)
     head = _head(text)
     if looks_like_calendar(head):
@@ -117,6 +145,10 @@ def load_stays(path: str | os.PathLike[str]) -> StaysFile:
 def _from_decoded(
     value: Any, max_entries: int | None, max_stays: int, path: Path
 ) -> StaysFile:
+    if is_json_ld(value):
+        from confirmcheck.readers.schemaorg import read_json_ld
+
+        return read_json_ld(value, path=path)
     if max_entries is not None:
         entries = value.get("stays") if isinstance(value, dict) else value
         if isinstance(entries, list) and len(entries) > max_entries:
@@ -138,6 +170,13 @@ def _neither(head: str, path: Path) -> InputError:
             "is neither JSON nor an iCalendar file: it is empty", path=path
         )
     start = head.splitlines()[0][:_SHOWN]
+    root = root_name(head)
+    if root is not None:
+        return InputError(
+            f"is XML whose root element is {root}: neither HTML nor an OTA message "
+            "read here (" + ", ".join(sorted(OTA_MESSAGES)) + ")",
+            path=path,
+        )
     return InputError(
         f"is neither JSON nor an iCalendar file: it starts with {start!r}; "
         + (

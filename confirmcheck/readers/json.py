@@ -20,7 +20,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from confirmcheck.budget import Budget
+from confirmcheck.cancellation import Cancellation
 from confirmcheck.errors import InputError, Path, Problem, kind_of
+from confirmcheck.flexible import FlexibleStay
 from confirmcheck.readers.text import decode_text
 from confirmcheck.stay import Series, Stay
 
@@ -261,10 +263,25 @@ def read_stay_list(
 
 
 class StaysFile:
-    """What a stays file holds: the stays, and the hotel's name, time zone and
-    names of its room types (code -> {language: name}, as a summary says them)."""
+    """What a stays file holds: the stays, and the hotel's name and time zone.
 
-    __slots__ = ("hotel", "room_types", "stays", "timezone")
+    Formats that carry more than stays fill in the rest: ``room_types`` (the
+    hotel's code -> {language: display name}; ``""`` for a name whose language
+    the message does not say), ``cancelled`` reservations (which add no nights),
+    ``flexible`` requests ("4 nights arriving between 3 and 8 Oct"), and
+    ``is_request``: the file says it is a guest's request (AlpineBits'
+    ``ResStatus="Requested"``), so it cannot stand for a confirmation.
+    """
+
+    __slots__ = (
+        "cancelled",
+        "flexible",
+        "hotel",
+        "is_request",
+        "room_types",
+        "stays",
+        "timezone",
+    )
 
     def __init__(
         self,
@@ -273,6 +290,9 @@ class StaysFile:
         hotel: str | None = None,
         timezone: str | None = None,
         room_types: Mapping[str, Mapping[str, str]] | None = None,
+        cancelled: Sequence[Cancellation] = (),
+        flexible: Sequence[FlexibleStay] = (),
+        is_request: bool = False,
     ) -> None:
         self.stays: tuple[Stay | Series, ...] = tuple(stays)
         self.hotel = hotel
@@ -280,23 +300,41 @@ class StaysFile:
         self.room_types: dict[str, dict[str, str]] = {
             code: dict(names) for code, names in (room_types or {}).items()
         }
+        self.cancelled: tuple[Cancellation, ...] = tuple(cancelled)
+        self.flexible: tuple[FlexibleStay, ...] = tuple(flexible)
+        self.is_request = is_request
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.stays,
+            self.hotel,
+            self.timezone,
+            self.room_types,
+            self.cancelled,
+            self.flexible,
+            self.is_request,
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, StaysFile):
             return NotImplemented
-        return (self.stays, self.hotel, self.timezone, self.room_types) == (
-            other.stays,
-            other.hotel,
-            other.timezone,
-            other.room_types,
-        )
+        return self._fields() == other._fields()
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
+        extra = "".join(
+            f", {name}={len(value)}"
+            for name, value in (
+                ("room_types", self.room_types),
+                ("cancelled", self.cancelled),
+                ("flexible", self.flexible),
+            )
+            if value
+        )
         return (
             f"StaysFile({len(self.stays)} stays, hotel={self.hotel!r}, "
-            f"timezone={self.timezone!r})"
+            f"timezone={self.timezone!r}{extra})"
         )
 
 

@@ -66,6 +66,7 @@ RoomTypes = Mapping[str, Mapping[str, str]]
 _STAY = "yMMMEd"
 _SPAN = "yMMMd"
 _IN_YEAR = "MMMd"
+_DAY = "yMMMEd"
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +221,19 @@ class _Words:
     """The sentences of one locale, with its dates, numbers, plurals and the
     hotel's names of its rooms."""
 
-    def __init__(self, locale: str, total: int, room_types: RoomTypes | None) -> None:
+    def __init__(
+        self,
+        locale: str,
+        total: int,
+        room_types: RoomTypes | None,
+        stays: Iterable[StayResult] = (),
+    ) -> None:
+        # A flexible request's window, said wherever its stay is named.
+        self._windows = {
+            s.stay: (s.earliest_arrival, s.latest_arrival)
+            for s in stays
+            if s.earliest_arrival is not None and s.latest_arrival is not None
+        }
         self.locale = regional_locale(locale)
         self.language = resolve_locale(locale)
         self.cldr: babel.Locale = cldr_locale(self.locale)
@@ -304,10 +317,22 @@ class _Words:
             words.append(self.guests(guests))
         return words
 
-    def with_details(self, what: str, details: Sequence[str]) -> str:
-        return self._("{what} ({details})").format(
-            what=what, details=", ".join(details)
-        )
+    def with_details(
+        self, what: str, details: Sequence[str], stay: int | None = None
+    ) -> str:
+        """``what (details)``; for a flexible request, with its window."""
+        joined = ", ".join(details)
+        window = self._windows.get(stay) if stay is not None else None
+        if window is not None:
+            from babel.dates import format_skeleton
+
+            earliest, latest = (
+                _keep(format_skeleton(_DAY, day, locale=self.cldr)) for day in window
+            )
+            joined = self._(
+                "{details}; arriving between {earliest} and {latest}"
+            ).format(details=joined, earliest=earliest, latest=latest)
+        return self._("{what} ({details})").format(what=what, details=joined)
 
 
 def summarize(
@@ -325,7 +350,7 @@ def summarize(
     ``confirmed`` stays are named with what they book. ``detail`` adds every
     range, one by one (:attr:`Summary.details`).
     """
-    w = _Words(locale, report.totals.requested_stays, room_types)
+    w = _Words(locale, report.totals.requested_stays, room_types, report.stays)
     refs = _Refs(confirmed)
     by_number = {result.stay: result for result in report.stays}
     plan = plan_series(report)
@@ -390,10 +415,16 @@ def plan_series(report: Report) -> SeriesPlan:
     requested; else its stays are told apart by outcome, and each outcome's
     regular runs are series of their own.
     """
-    runs, single = find_runs(report.stays)
+    # A flexible request or a cancelled reservation is said on its own.
+    regular = [
+        s for s in report.stays if s.earliest_arrival is None and not s.cancelled
+    ]
+    runs, single = find_runs(regular)
     by_number = {result.stay: result for result in report.stays}
     told: list[Run] = []
-    loose: list[StayResult] = list(single)
+    loose: list[StayResult] = list(single) + [
+        s for s in report.stays if s.earliest_arrival is not None or s.cancelled
+    ]
     for run in runs:
         members = [by_number[n] for n in run.stays]
         booked = sum(stay.status is Status.BOOKED for stay in members)
@@ -577,9 +608,12 @@ def _not_booked(c: _Context) -> Section:
                 item.rooms,
                 rooms=w.number(stay.rooms),
             )
+        if stay is not None and stay.cancelled:
+            what = _("{what} The reservation is cancelled.").format(what=what)
         where = w.with_details(
             w.stay_dates(item),
             c.stay_details(item, room_type=item.room_type, guests=item.guests),
+            item.stay,
         )
         entries.append(
             (item.check_in, _("{where}: {what}").format(where=where, what=what))
@@ -625,7 +659,7 @@ def _booked_differently(c: _Context) -> Section:
         )
         refs = compact_refs(c.refs.of(item))
         where = w.with_details(
-            w.stay_dates(item), [*details, refs] if refs else details
+            w.stay_dates(item), [*details, refs] if refs else details, item.stay
         )
         items.append(_("{where}: {what}").format(where=where, what=what))
     return Section("booked_differently", heading, tuple(items), _("BOOKED DIFFERENTLY"))
@@ -691,7 +725,7 @@ def _booked(c: _Context) -> Section:
             (
                 stay.check_in,
                 w.with_details(
-                    w.stay_dates(stay), [*details, refs] if refs else details
+                    w.stay_dates(stay), [*details, refs] if refs else details, stay.stay
                 ),
             )
         )
@@ -727,7 +761,7 @@ def _place(w: _Words, item: Range, details: Sequence[str], *, dates: bool) -> st
     """``Stay 10 of 20, Mon, 9 – Fri, 13 Mar 2026 (4 nights, 1 room)``; without
     ``dates``, ``Stay 10 of 20 (4 nights, 1 room)``."""
     if dates:
-        text = w.with_details(w.stay_dates(item), details)
+        text = w.with_details(w.stay_dates(item), details, item.stay)
         if item.stay is None:
             return text
         return w._("Stay {number} of {total}, {place}").format(
@@ -740,6 +774,7 @@ def _place(w: _Words, item: Range, details: Sequence[str], *, dates: bool) -> st
             number=w.number(item.stay), total=w.number(w.total)
         ),
         details,
+        item.stay,
     )
 
 
@@ -774,6 +809,9 @@ def _range_words(w: _Words, report: Report, *, dates: bool) -> tuple[Section, ..
                 title = _("NOT BOOKED — {count} of {rooms} rooms not reserved").format(
                     count=w.number(item.rooms), rooms=w.number(stay.rooms)
                 )
+            if stay is not None and stay.cancelled:
+                what = _("{what} The reservation is cancelled.").format(what=what)
+                title = _("NOT BOOKED — cancelled")
             where = _place(
                 w, item, details(item, item.room_type, item.guests), dates=dates
             )

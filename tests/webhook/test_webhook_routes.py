@@ -69,7 +69,7 @@ def test_a_bug_is_a_500_problem_that_tells_nothing(
     def broken(*args: object) -> object:
         raise RuntimeError("a message quoting AB-4711 and 2026-03-09")
 
-    monkeypatch.setattr(webhook.api, "diff", broken)
+    monkeypatch.setattr(webhook.api, "compare", broken)
     response = client.signed("/v1/check", story_body())
     assert response.status_code == 500
     body = response.get_data(as_text=True)
