@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 
 from flask import Flask
 
-from . import api, meta
+from . import api, meta, preview
 from .config import ENV_PREFIX, Config, config_from_env, unknown_variables
 from .logs import LogWriter, install_request_log, write_stderr
 from .openapi import openapi_document
@@ -101,4 +101,6 @@ def build_app(config: Config, *, log: LogWriter = write_stderr) -> Flask:
     app.register_blueprint(meta.bp)
     app.register_blueprint(api.bp)
     install_ops(app, config)
+    if config.preview:
+        app.register_blueprint(preview.bp)
     return app

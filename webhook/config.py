@@ -28,8 +28,10 @@ __all__ = [
     "SETTINGS",
     "Config",
     "ConfigError",
+    "PreviewUser",
     "config_from_env",
     "decode_secret",
+    "read_preview_users",
     "unknown_variables",
 ]
 
@@ -55,6 +57,9 @@ SETTINGS: Mapping[str, str] = {
     "SUBJECT_PREFIX": "prefix /v1/attach puts before the mail's subject",
     "ALLOW_DKIM": "whether /v1/attach changes mails with a DKIM-Signature",
     "BEARER_TOKEN": "static bearer token accepted instead of a signature",
+    "PREVIEW": "whether the preview page for hotel staff is served at /preview",
+    "PREVIEW_USERS": "who may open the preview: name:hash entries separated by "
+    "blanks (hashes from `confirmcheck-webhook hash-password`)",
     "BIND": "address the command listens on",
     "WORKERS": "number of gunicorn worker processes",
     "THREADS": "threads per gunicorn worker",
@@ -70,6 +75,20 @@ MAX_SECRET_FILE_BYTES = 64 * 1024
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 _BASE64 = re.compile(r"[A-Za-z0-9+/]*")
+# What werkzeug.security.generate_password_hash writes: method$salt$hex digest,
+# the method scrypt[:n:r:p] or pbkdf2:<hash>[:iterations].
+_PASSWORD_HASH = re.compile(
+    r"(scrypt(:[0-9]+){0,3}|pbkdf2:[a-z0-9_]+(:[0-9]+)?)\$[^$\s]+\$[0-9a-f]+"
+)
+_USER_NAME = re.compile(r"[^\s:]+")
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewUser:
+    """A person who may open the preview page: a name and a werkzeug password hash."""
+
+    name: str
+    password_hash: str = field(repr=False)
 
 
 class ConfigError(ConfirmcheckError):
@@ -93,6 +112,10 @@ class Config:
     subject_prefix: str | None = None
     allow_dkim: bool = False
     bearer_token: str | None = field(default=None, repr=False)
+    preview: bool = False
+    preview_users: tuple[PreviewUser, ...] = field(default=(), repr=False)
+    #: ``--dev`` on loopback: the preview needs no credentials.
+    preview_open: bool = False
     metrics: bool = False
     metrics_token: str | None = field(default=None, repr=False)
     tracing: bool = False
@@ -109,6 +132,12 @@ class Config:
             raise ConfigError("the timestamp tolerance must be at least 1 second")
         if self.max_body_bytes < 1024:
             raise ConfigError("the body size limit must be at least 1024 bytes")
+        if self.preview and not self.preview_open and not self.preview_users:
+            raise ConfigError(
+                f"{ENV_PREFIX}PREVIEW is on but {ENV_PREFIX}PREVIEW_USERS names "
+                "nobody: give name:hash entries (`confirmcheck-webhook "
+                "hash-password` prints a hash)"
+            )
 
 
 def decode_secret(text: str) -> bytes:
@@ -132,6 +161,30 @@ def decode_secret(text: str) -> bytes:
             "(Standard Webhooks recommends 24 to 64)"
         )
     return key
+
+
+def read_preview_users(text: str) -> tuple[PreviewUser, ...]:
+    """The ``name:hash`` entries of ``CONFIRMCHECK_PREVIEW_USERS``, separated by
+    blanks; a :class:`ConfigError` naming the first malformed entry by its number
+    (never its text, which holds a hash)."""
+    users: list[PreviewUser] = []
+    for number, entry in enumerate(text.split(), 1):
+        name, sep, password_hash = entry.partition(":")
+        if not sep or not _USER_NAME.fullmatch(name):
+            raise ConfigError(
+                f"entry {number} is not name:hash (a name without blanks or colons, "
+                "a colon, a password hash)"
+            )
+        if not _PASSWORD_HASH.fullmatch(password_hash):
+            raise ConfigError(
+                f"entry {number} ({name}): the part after the first colon is not a "
+                "werkzeug password hash (method$salt$digest); make one with "
+                "`confirmcheck-webhook hash-password`"
+            )
+        if any(user.name == name for user in users):
+            raise ConfigError(f"entry {number}: {name} is named twice")
+        users.append(PreviewUser(name, password_hash))
+    return tuple(users)
 
 
 def _boolean(text: str) -> bool:
@@ -167,11 +220,14 @@ def config_from_env(
     *,
     now: Callable[[], float] = time.time,
     keys: tuple[bytes, ...] | None = None,
+    open_preview: bool = False,
 ) -> Config:
     """The service's settings from ``environ`` (``CONFIRMCHECK_*`` variables).
 
     ``keys`` replaces ``CONFIRMCHECK_SECRET`` (the development mode's one-time
-    secret). Raises :class:`ConfigError` listing every bad variable.
+    secret); ``open_preview`` serves the preview page without credentials (the
+    development mode, on loopback). Raises :class:`ConfigError` listing every bad
+    variable.
     """
     problems: list[str] = []
     values: dict[str, object] = {}
@@ -209,6 +265,10 @@ def config_from_env(
     read("SUBJECT_PREFIX", _subject_prefix)
     read("ALLOW_DKIM", _boolean)
     read("BEARER_TOKEN", _token)
+    read("PREVIEW", _boolean)
+    read("PREVIEW_USERS", read_preview_users)
+    if open_preview:
+        values["preview"] = True
     read("METRICS", _boolean)
     read("METRICS_TOKEN", _token)
     if any(environ.get(name, "").strip() for name in OTEL_ENDPOINTS):
@@ -223,6 +283,7 @@ def config_from_env(
     return Config(
         keys=keys,
         now=now,
+        preview_open=open_preview,
         **values,  # type: ignore[arg-type]
     )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import getpass
 import ipaddress
 import os
 import secrets
@@ -29,6 +30,7 @@ from typing import Any, TextIO
 from flask import Flask
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 from gunicorn.util import parse_address  # type: ignore[import-untyped]
+from werkzeug.security import generate_password_hash
 
 from .app import build_app, warn_about_unknown_variables
 from .config import ENV_PREFIX, ConfigError, config_from_env
@@ -45,6 +47,7 @@ DEFAULT_TIMEOUT_SECONDS = 30
 #: keeps answering while fewer than this many connections dawdle on it.
 DEFAULT_THREADS = 64
 _BACKLOG = 2048  # gunicorn's own default
+MIN_PASSWORD_CHARS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``confirmcheck-webhook``."""
     parser = argparse.ArgumentParser(
         prog="confirmcheck-webhook",
-        description="Serve confirmcheck's webhook (POST /v1/check, /v1/attach) with "
-        "gunicorn. Settings come from CONFIRMCHECK_* environment variables, "
-        "described in the documentation of the webhook.",
+        description="Serve confirmcheck's webhook (POST /v1/check, /v1/attach) and "
+        "the preview page for hotel staff (/preview) with gunicorn. Settings come "
+        "from CONFIRMCHECK_* environment variables, described in the documentation "
+        "of the webhook. `confirmcheck-webhook hash-password` prints a password "
+        "hash for CONFIRMCHECK_PREVIEW_USERS.",
     )
     parser.add_argument(
         "--version",
@@ -165,8 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--dev",
         action="store_true",
-        help="development mode: make a one-time signing secret, print it, and "
-        "listen on loopback only (CONFIRMCHECK_SECRET is not needed and not used)",
+        help="development mode: make a one-time signing secret, print it, "
+        "serve the preview page without a password, and listen on loopback only "
+        "(CONFIRMCHECK_SECRET is not needed and not used)",
     )
     parser.add_argument(
         "--bind",
@@ -227,11 +233,13 @@ def _reason(error: Exception) -> str:
 
 
 def announce(secret: str, url: str, out: TextIO) -> None:
-    """Tell a developer the one-time secret and a command to try, once listening
-    on ``url`` (``http://host:port``); the command works as copied in a clone."""
+    """Tell a developer the page to open, the one-time secret and a command to
+    try, once listening on ``url`` (``http://host:port``); the command works as
+    copied in a clone."""
     out.write(
-        "confirmcheck-webhook: DEVELOPMENT MODE, listening on loopback only "
-        f"at {url}.\n"
+        "confirmcheck-webhook: DEVELOPMENT MODE, listening on loopback only.\n"
+        "Check a confirmation in the browser (no password on loopback):\n"
+        f"\n    {url}/preview\n\n"
         "One-time signing secret (valid until this server stops):\n"
         f"\n    CONFIRMCHECK_SECRET={secret}\n\n"
         "Try it from the project's directory (signs with the secret above):\n"
@@ -242,16 +250,43 @@ def announce(secret: str, url: str, out: TextIO) -> None:
     out.flush()
 
 
+def hash_password(stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    """``confirmcheck-webhook hash-password``: read a password (twice, hidden, at a
+    terminal; the first line of standard input otherwise) and print the hash that
+    ``CONFIRMCHECK_PREVIEW_USERS`` takes after ``name:``."""
+    if stdin.isatty():
+        password = getpass.getpass("Password: ", stream=stderr)
+        if getpass.getpass("Again: ", stream=stderr) != password:
+            stderr.write("confirmcheck-webhook: the two passwords differ\n")
+            return EXIT_CONFIG
+    else:
+        password = stdin.readline().rstrip("\r\n")
+    if len(password) < MIN_PASSWORD_CHARS:
+        stderr.write(
+            f"confirmcheck-webhook: a password needs {MIN_PASSWORD_CHARS} or more "
+            "characters\n"
+        )
+        return EXIT_CONFIG
+    stdout.write(generate_password_hash(password) + "\n")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns 2 when the settings are not usable."""
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == ["hash-password"]:
+        if len(arguments) > 1:
+            sys.stderr.write("usage: confirmcheck-webhook hash-password < password\n")
+            return EXIT_CONFIG
+        return hash_password(sys.stdin, sys.stdout, sys.stderr)
+    args = build_parser().parse_args(arguments)
     environ = os.environ
     try:
         options = serve_options(args, environ)
         if options.dev:
             key = secrets.token_bytes(32)
             secret = "whsec_" + base64.b64encode(key).decode("ascii")
-            config = config_from_env(environ, keys=(key,))
+            config = config_from_env(environ, keys=(key,), open_preview=True)
         else:
             config = config_from_env(environ)
         listener = listen(options.bind)
