@@ -10,6 +10,7 @@ NOT BOOKED: your requested stay.
 
 from typing import TYPE_CHECKING, Any
 
+from confirmcheck.audit import AuditResult, Verdict, check_many
 from confirmcheck.cancellation import Cancellation
 from confirmcheck.compare import compare
 from confirmcheck.diff import diff
@@ -98,6 +99,7 @@ __all__ = [
     "MAX_CALENDAR_BYTES",
     "MAX_OCCURRENCES",
     "SUPPORTED_LOCALES",
+    "AuditResult",
     "CalendarError",
     "Cancellation",
     "ConfirmcheckError",
@@ -117,7 +119,9 @@ __all__ = [
     "StaysFile",
     "Summary",
     "Totals",
+    "Verdict",
     "attach_summary",
+    "check_many",
     "compare",
     "describe_differences",
     "diff",

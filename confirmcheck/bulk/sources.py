@@ -1,0 +1,197 @@
+"""One side's export, read into rows sorted by reservation key.
+
+Every format becomes the same columns (:data:`COLUMNS`): the ``key``, the ``line``
+the record starts on, and either the CSV fields (text, as written) or the
+``record`` (one JSON Lines line, as written). Nothing is judged here: a bad date or
+a line that is not JSON travels on as it is and becomes an ``invalid`` result in
+:mod:`confirmcheck.bulk.work`, so one bad line never stops an audit.
+
+A file already sorted by key is streamed in batches (constant memory); any other
+is read whole and sorted in memory, each key's records kept in file order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from confirmcheck.errors import InputError
+
+__all__ = [
+    "COLUMNS",
+    "CSV_FIELDS",
+    "SCHEMA",
+    "Export",
+    "count_keys",
+    "open_export",
+]
+
+#: The fields of a CSV export after the key; only check_in and check_out are
+#: required. ``exdate`` and ``rdate`` hold dates separated by blanks.
+CSV_FIELDS = (
+    "check_in",
+    "check_out",
+    "rooms",
+    "room_type",
+    "guests",
+    "ref",
+    "rrule",
+    "exdate",
+    "rdate",
+)
+COLUMNS = ("key", "line", *CSV_FIELDS, "record")
+#: The columns' types: all text as written, but the line number.
+SCHEMA: dict[str, type[pl.DataType]] = {
+    name: pl.Int64 if name == "line" else pl.String for name in COLUMNS
+}
+#: Rows read at a time from a sorted file.
+BATCH_ROWS = 200_000
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+Format = Literal["csv", "jsonl"]
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """One side's export file, checked enough to be read: format and header."""
+
+    path: Path
+    label: str
+    format: Format
+    frame: pl.LazyFrame
+    """The rows in file order, as :data:`COLUMNS`."""
+
+    def sorted_by_key(self) -> bool:
+        """True when the keys never go down from one record to the next."""
+        keys = self.frame.select(pl.col("key").drop_nulls())
+        down = keys.select((pl.col("key") < pl.col("key").shift(1)).any())
+        try:
+            return not down.collect().item()
+        except pl.exceptions.PolarsError as error:
+            raise InputError(
+                f"{self.label}: cannot be read: {_first_line(error)}"
+            ) from None
+
+    def batches(self, *, streamed: bool) -> Iterator[pl.DataFrame]:
+        """The rows sorted by key (records without a key last), in batches.
+
+        ``streamed`` (for a file :meth:`sorted_by_key`) reads it in batches of
+        :data:`BATCH_ROWS`; otherwise the whole file is one batch, sorted here.
+        """
+        try:
+            if streamed:
+                yield from self.frame.collect_batches(chunk_size=BATCH_ROWS)
+            else:
+                yield self.frame.collect().sort(
+                    "key", maintain_order=True, nulls_last=True
+                )
+        except pl.exceptions.PolarsError as error:
+            raise InputError(
+                f"{self.label}: cannot be read: {_first_line(error)}"
+            ) from None
+
+
+def count_keys(exports: tuple[Export, ...]) -> int:
+    """How many different keys the exports hold together."""
+    keys = pl.concat([export.frame.select("key") for export in exports])
+    try:
+        return int(keys.select(pl.col("key").drop_nulls().n_unique()).collect().item())
+    except pl.exceptions.PolarsError as error:
+        labels = " or ".join(export.label for export in exports)
+        raise InputError(f"{labels}: cannot be read: {_first_line(error)}") from None
+
+
+def open_export(path: Path, *, key: str) -> Export:
+    """Recognise the export at ``path`` (CSV with a header, or JSON Lines).
+
+    Raises :class:`InputError` naming the file when it cannot be used at all: it
+    does not exist, its header lacks the key or a required field, or names a field
+    that is not one (a typo must not silently drop a constraint).
+    """
+    label = str(path)
+    if not _FIELD_NAME.fullmatch(key):
+        raise InputError(f"--key: {key!r} is not a field name (letters, digits, _)")
+    if path.is_dir():
+        raise InputError(
+            f"{label}: is a folder; this version reads CSV and JSON Lines files"
+        )
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4096)
+    except OSError as error:
+        raise InputError(f"{label}: cannot read: {error.strerror}") from None
+    if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return Export(path, label, "jsonl", _json_lines(path, key))
+    return Export(path, label, "csv", _csv(path, label, key))
+
+
+def _csv(path: Path, label: str, key: str) -> pl.LazyFrame:
+    frame = pl.scan_csv(
+        path,
+        has_header=True,
+        separator=",",
+        quote_char='"',
+        encoding="utf8",
+        infer_schema=False,  # every field as text, read and judged later
+        row_index_name="line",
+        row_index_offset=2,  # the header is line 1
+    )
+    try:
+        names = frame.collect_schema().names()
+    except pl.exceptions.PolarsError as error:
+        raise InputError(f"{label}: is not a CSV file: {_first_line(error)}") from None
+    names.remove("line")
+    missing = [name for name in (key, "check_in", "check_out") if name not in names]
+    if missing:
+        hint = " (--key names the key field)" if missing[0] == key else ""
+        raise InputError(f"{label}: line 1: the header has no {missing[0]} field{hint}")
+    known = {key, *CSV_FIELDS}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise InputError(
+            f"{label}: line 1: {unknown[0]} is not a field of a stay (known: "
+            + ", ".join([key, *CSV_FIELDS])
+            + ")"
+        )
+    text = pl.String
+    return frame.select(
+        _key(pl.col(key)),
+        pl.col("line").cast(pl.Int64),
+        *[
+            pl.col(name) if name in names else pl.lit(None, text).alias(name)
+            for name in CSV_FIELDS
+        ],
+        pl.lit(None, text).alias("record"),
+    )
+
+
+def _json_lines(path: Path, key: str) -> pl.LazyFrame:
+    text = pl.String
+    lines = pl.scan_lines(
+        path, name="record", row_index_name="line", row_index_offset=1
+    )
+    return lines.filter(pl.col("record").str.strip_chars() != "").select(
+        _key(pl.col("record").str.json_path_match(f"$.{key}")),
+        pl.col("line").cast(pl.Int64),
+        *[pl.lit(None, text).alias(name) for name in CSV_FIELDS],
+        pl.col("record"),
+    )
+
+
+def _key(column: pl.Expr) -> pl.Expr:
+    # A blank key is no key: such a record is reported as invalid on its own.
+    return (
+        pl.when(column.str.strip_chars() == "")
+        .then(None)
+        .otherwise(column)
+        .alias("key")
+    )
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

@@ -1,0 +1,457 @@
+"""Audit one chunk of keys: a columnar first pass, then ``check_many`` for the rest.
+
+Most reservations are confirmed exactly as requested, and proving that one by one
+is most of the cost of a large audit. So a first pass over the chunk's rows, in
+Polars, settles the keys whose records are *plain* (well-formed dates and counts,
+no series) and the *same* on both sides (the same stays, in any order): such a key
+is complete, as :func:`confirmcheck.diff` would find. Every other key -- records
+that differ, a series, anything unusual or wrong -- goes through
+:func:`confirmcheck.check_many` record by record, where each problem is named
+with its file, line and field. The tests hold both ways equal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+import polars as pl
+
+from confirmcheck.audit import AuditResult, Pair, Side, Verdict, check_many
+from confirmcheck.bulk.chunks import Chunk
+from confirmcheck.bulk.sources import CSV_FIELDS
+from confirmcheck.errors import InputError, Problem
+from confirmcheck.readers.json import parse_json, read_stay, read_stays_file
+from confirmcheck.stay import Series, Stay, expand
+
+__all__ = [
+    "RESULT_SCHEMA",
+    "ChunkOutcome",
+    "Settings",
+    "audit_chunk",
+    "count_verdicts",
+    "csv_header",
+    "format_rows",
+    "keyless_results",
+    "worst_keys",
+]
+
+#: One line per key: these fields, in this order, in JSON Lines and CSV alike.
+RESULT_SCHEMA: dict[str, type[pl.DataType]] = {
+    "key": pl.String,
+    "verdict": pl.String,
+    "not_booked_room_nights": pl.Int64,
+    "booked_differently_room_nights": pl.Int64,
+    "unrequested_room_nights": pl.Int64,
+    "first_affected": pl.String,
+    "summary": pl.String,
+    "error": pl.String,
+}
+#: How many keys with the most NOT BOOKED room-nights a summary names.
+WORST = 20
+
+# What a plain record looks like; anything else is read record by record.
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_COUNT = r"^[1-9][0-9]{0,5}$"
+_TEXT = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+_REQUESTED, _CONFIRMED = 0, 1
+_CHECK_IN = pl.col("check_in").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+_CHECK_OUT = pl.col("check_out").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+#: A CSV record whose fields are all well-formed, and no series: its stay is made
+#: from the values Polars read, and it may be settled by the first pass.
+_PLAIN = (
+    pl.col("record").is_null()
+    & pl.col("check_in").str.contains(_DATE)
+    & pl.col("check_out").str.contains(_DATE)
+    & (_CHECK_OUT > _CHECK_IN)
+    & (pl.col("rooms").is_null() | pl.col("rooms").str.contains(_COUNT))
+    & (pl.col("guests").is_null() | pl.col("guests").str.contains(_COUNT))
+    & (pl.col("room_type").is_null() | pl.col("room_type").str.contains(_TEXT))
+    & (pl.col("ref").is_null() | pl.col("ref").str.contains(_TEXT))
+    & pl.col("rrule").is_null()
+    & pl.col("exdate").is_null()
+    & pl.col("rdate").is_null()
+).fill_null(False)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What every chunk of one audit is audited with."""
+
+    requested_label: str
+    confirmed_label: str
+    key: str
+    locale: str
+    format: str
+    """``jsonl`` or ``csv``: how the result lines are written."""
+    window: tuple[dt.date, dt.date] | None = None
+    """Only keys with a requested night in ``[start, end)``; None: every key."""
+
+    def label(self, side: int) -> str:
+        return self.requested_label if side == _REQUESTED else self.confirmed_label
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkOutcome:
+    """A chunk's result lines, and what a summary needs to know of them."""
+
+    text: str
+    keys: int
+    """Keys read (before ``--arriving-within`` left some out)."""
+    counts: dict[str, int]
+    worst: list[tuple[str, int]]
+    """Up to :data:`WORST` ``(key, not booked room-nights)``, worst first."""
+
+
+def audit_chunk(chunk: Chunk, settings: Settings) -> ChunkOutcome:
+    """The result lines of a chunk's keys, in key order."""
+    same, keys = _first_pass(chunk, settings.window)
+    rows = pl.concat(
+        [
+            chunk.requested.with_columns(side=pl.lit(_REQUESTED, pl.Int8)),
+            chunk.confirmed.with_columns(side=pl.lit(_CONFIRMED, pl.Int8)),
+        ]
+    )
+    others = rows.join(same, on="key", how="anti")
+    if settings.window is not None:
+        same = same.filter("arriving")
+    results = list(check_many(_pairs(others, settings), locale=settings.locale))
+    complete = _complete_rows(rows, same, settings)
+    found = pl.concat([complete, result_rows(results)]).sort("key", maintain_order=True)
+    return ChunkOutcome(
+        text=format_rows(found, settings.format),
+        keys=keys,
+        counts=count_verdicts(found),
+        worst=worst_keys(found),
+    )
+
+
+def _first_pass(
+    chunk: Chunk, window: tuple[dt.date, dt.date] | None
+) -> tuple[pl.DataFrame, int]:
+    """The keys whose records are plain and the same on both sides (with how
+    many stays and nights they request, and whether one arrives in ``window``),
+    and how many keys the chunk has."""
+    requested, confirmed = (
+        _described(side, window) for side in (chunk.requested, chunk.confirmed)
+    )
+    # Most keys have one record a side: those are compared record to record.
+    ones = requested.filter("single").join(
+        confirmed.filter("single"), on="key", suffix="_given", maintain_order="left"
+    )
+    same_ones = ones.filter(
+        pl.col("plain")
+        & pl.col("plain_given")
+        & (pl.col("signature") == pl.col("signature_given"))
+    ).select("key", stays=pl.lit(1, pl.UInt32), nights="nights", arriving="arriving")
+    # The others by the sorted lists of their signatures.
+    asked, given = (
+        side.filter(~pl.col("single"))
+        .sort("key", "signature", maintain_order=True)
+        .group_by("key", maintain_order=True)
+        .agg(
+            "signature",
+            pl.col("plain").all(),
+            pl.len().alias("stays"),
+            pl.col("nights").sum(),
+            pl.col("arriving").any(),
+        )
+        for side in (requested, confirmed)
+    )
+    many = asked.join(given, on="key", suffix="_given", maintain_order="left")
+    same_many = many.filter(
+        pl.col("plain")
+        & pl.col("plain_given")
+        & (pl.col("signature") == pl.col("signature_given"))
+    ).select("key", "stays", "nights", "arriving")
+    same = pl.concat([same_ones, same_many]).sort("key")
+    keys = pl.concat([requested["key"], confirmed["key"]]).n_unique()
+    return same, keys
+
+
+def _described(
+    rows: pl.DataFrame, window: tuple[dt.date, dt.date] | None
+) -> pl.DataFrame:
+    """One side's rows (sorted by key) with what the first pass compares: are
+    they plain, their signature, nights, arriving in ``window``, and is the row
+    its key's only one."""
+    check_in, check_out = _CHECK_IN, _CHECK_OUT
+    # What the diff compares of a stay: nights, rooms, room type, guests. Room
+    # types are compared as written, a stricter test than the diff's.
+    signature = pl.concat_str(
+        pl.col("check_in"),
+        pl.col("check_out"),
+        pl.col("rooms").fill_null("1"),
+        pl.col("room_type").fill_null("\x00"),
+        pl.col("guests").fill_null(""),
+        separator="\x1f",
+    )
+    start, end = window if window is not None else (dt.date.min, dt.date.max)
+    key = pl.col("key")
+    return rows.select(
+        "key",
+        plain=_PLAIN,
+        signature=signature,
+        nights=(check_out - check_in).dt.total_days(),
+        arriving=((check_in < end) & (check_out > start)).fill_null(False),
+        single=(key != key.shift(1)).fill_null(True)
+        & (key != key.shift(-1)).fill_null(True),
+    )
+
+
+def _complete_rows(
+    rows: pl.DataFrame, same: pl.DataFrame, settings: Settings
+) -> pl.DataFrame:
+    """Result rows of the keys the first pass found complete.
+
+    A complete report's summary depends on how many stays and nights were
+    requested only: it is written once per count, from the diff of the first
+    key with that count.
+    """
+    examples = same.unique(["stays", "nights"], keep="first", maintain_order=True)
+    found = check_many(
+        _pairs(rows.join(examples, on="key", how="semi"), settings),
+        locale=settings.locale,
+    )
+    headlines = pl.DataFrame(
+        [(r.key, r.headline) for r in found],
+        schema={"key": pl.String, "summary": pl.String},
+        orient="row",
+    )
+    summaries = examples.join(headlines, on="key").select("stays", "nights", "summary")
+    zero = pl.lit(0, pl.Int64)
+    text = pl.lit(None, pl.String)
+    return same.join(summaries, on=["stays", "nights"], how="left").select(
+        "key",
+        verdict=pl.lit(Verdict.COMPLETE.value),
+        not_booked_room_nights=zero,
+        booked_differently_room_nights=zero,
+        unrequested_room_nights=zero,
+        first_affected=text,
+        summary="summary",
+        error=text,
+    )
+
+
+def _pairs(rows: pl.DataFrame, settings: Settings) -> Iterator[Pair]:
+    """The stays of the keys of ``rows``, read record by record, as
+    ``check_many`` takes them."""
+    columns = (
+        rows.sort("key", "side", maintain_order=True)
+        .select(
+            "key",
+            "side",
+            "line",
+            *CSV_FIELDS,
+            "record",
+            plain=_PLAIN,
+            check_in_date=_CHECK_IN,
+            check_out_date=_CHECK_OUT,
+            rooms_count=pl.col("rooms").cast(pl.Int64, strict=False),
+            guests_count=pl.col("guests").cast(pl.Int64, strict=False),
+        )
+        .to_dict(as_series=False)
+    )
+    records = zip(*columns.values(), strict=True)
+    for key, group in groupby(records, key=itemgetter(0)):
+        sides: tuple[list[Stay | Series], list[Stay | Series]] = ([], [])
+        problems: tuple[list[Problem], list[Problem]] = ([], [])
+        for _, side, line, *record in group:
+            try:
+                sides[side].extend(_stays_of(record, settings.key))
+            except InputError as error:
+                place = f"{settings.label(side)} line {line}"
+                problems[side].extend(_placed(p, place) for p in error.problems)
+        pair: Pair = (
+            key,
+            InputError(problems[0]) if problems[0] else sides[0],
+            InputError(problems[1]) if problems[1] else sides[1],
+        )
+        if settings.window is None or _arriving(pair[1], settings.window):
+            yield pair
+
+
+def _arriving(requested: Side, window: tuple[dt.date, dt.date]) -> bool:
+    if isinstance(requested, InputError):
+        return True  # an unreadable key is reported, whenever it arrives
+    start, end = window
+    return any(s.check_in < end and s.check_out > start for s in expand(requested))
+
+
+def _stays_of(record: Sequence[Any], key: str) -> list[Stay | Series]:
+    """The stays of one record: a CSV row (made from the values Polars read when
+    it is plain, else read from its text), or a JSON Lines line."""
+    *texts, json_line, plain, check_in, check_out, rooms, guests = record
+    fields = dict(zip(CSV_FIELDS, texts, strict=True))
+    if plain:
+        stay = Stay(
+            check_in,
+            check_out,
+            rooms=1 if rooms is None else rooms,
+            room_type=fields["room_type"],
+            guests=guests,
+            ref=fields["ref"],
+        )
+        return [stay]
+    if json_line is not None:
+        return _json_stays(json_line, key)
+    return [_csv_stay(fields)]
+
+
+def _placed(problem: Problem, place: str) -> Problem:
+    """The problem with its file and line: ``requested.csv line 12, rooms: ...``."""
+    if problem.path:
+        return Problem((), f"{place}, {problem.place}: {problem.message}")
+    return Problem((), f"{place}: {problem.message}")
+
+
+def _json_stays(record: str, key: str) -> list[Stay | Series]:
+    value = parse_json(record)
+    if not isinstance(value, dict):
+        raise InputError("must be an object (a stay, or stays with a key)")
+    value.pop(key, None)
+    if "stays" in value:
+        return list(read_stays_file(value).stays)
+    return [read_stay(value)]
+
+
+def _csv_stay(fields: dict[str, str | None]) -> Stay | Series:
+    problems: list[Problem] = []
+
+    def date(name: str) -> dt.date | None:
+        text = fields[name]
+        if text is None or not text.strip():
+            problems.append(Problem((name,), "is missing"))
+            return None
+        if not _ISO_DATE.fullmatch(text):
+            problems.append(Problem((name,), f"{text} is not a date (YYYY-MM-DD)"))
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            problems.append(Problem((name,), f"{text} is not a date"))
+            return None
+
+    def count(name: str) -> int | None:
+        text = fields[name]
+        if text is None or not text.strip():
+            return None
+        if not _WHOLE_NUMBER.fullmatch(text):
+            problems.append(Problem((name,), f"{text} is not a whole number"))
+            return None
+        return int(text)
+
+    def dates(name: str) -> tuple[dt.date, ...]:
+        text = fields[name] or ""
+        out = []
+        for word in text.split():
+            if not _ISO_DATE.fullmatch(word):
+                problems.append(Problem((name,), f"{word} is not a date (YYYY-MM-DD)"))
+                continue
+            try:
+                out.append(dt.date.fromisoformat(word))
+            except ValueError:
+                problems.append(Problem((name,), f"{word} is not a date"))
+        return tuple(out)
+
+    check_in, check_out = date("check_in"), date("check_out")
+    rooms, guests = count("rooms"), count("guests")
+    exdate, rdate = dates("exdate"), dates("rdate")
+    rule = fields["rrule"]
+    if (exdate or rdate) and not rule:
+        problems.append(Problem(("exdate" if exdate else "rdate",), "needs an rrule"))
+    if problems:
+        raise InputError(problems)
+    assert check_in is not None
+    assert check_out is not None
+    stay = Stay(
+        check_in,
+        check_out,
+        rooms=1 if rooms is None else rooms,
+        room_type=fields["room_type"] or None,
+        guests=guests,
+        ref=fields["ref"] or None,
+    )
+    if not rule:
+        return stay
+    return Series(stay, rule, exdate=exdate, rdate=rdate)
+
+
+def result_rows(results: Sequence[AuditResult]) -> pl.DataFrame:
+    """Result rows of audited keys, in the order given."""
+    columns: dict[str, list[Any]] = {name: [] for name in RESULT_SCHEMA}
+    for result in results:
+        totals = result.report.totals if result.report is not None else None
+        first = result.first_affected
+        columns["key"].append(result.key)
+        columns["verdict"].append(result.verdict.value)
+        columns["not_booked_room_nights"].append(
+            totals and totals.not_booked_room_nights
+        )
+        columns["booked_differently_room_nights"].append(
+            totals and totals.booked_differently_room_nights
+        )
+        columns["unrequested_room_nights"].append(
+            totals and totals.unrequested_room_nights
+        )
+        columns["first_affected"].append(first.isoformat() if first else None)
+        columns["summary"].append(result.headline)
+        columns["error"].append(None if result.error is None else str(result.error))
+    return pl.DataFrame(columns, schema=RESULT_SCHEMA)
+
+
+def keyless_results(rows: pl.DataFrame, label: str, key: str) -> pl.DataFrame:
+    """An ``invalid`` result for each record without a key, in file order."""
+    results = []
+    for line, record in rows.select("line", "record").iter_rows():
+        place = f"{label} line {line}"
+        message = f"{place}: has no {key}"
+        if record is not None:
+            try:
+                value = parse_json(record)
+            except InputError as error:
+                message = f"{place}: {error}"
+            else:
+                if not isinstance(value, dict):
+                    message = f"{place}: must be an object with a {key}"
+                elif value.get(key) is not None and not isinstance(
+                    value[key], str | int
+                ):
+                    message = f"{place}, {key}: must be text or a whole number"
+        results.append(AuditResult(None, Verdict.INVALID, error=InputError(message)))
+    return result_rows(results)
+
+
+def format_rows(rows: pl.DataFrame, format: str) -> str:
+    """Result rows as JSON Lines or as CSV lines (without the header)."""
+    if rows.height == 0:
+        return ""
+    if format == "csv":
+        return rows.write_csv(include_header=False)
+    return rows.write_ndjson()
+
+
+def csv_header() -> str:
+    """The header line of a CSV of results."""
+    return pl.DataFrame(schema=RESULT_SCHEMA).write_csv()
+
+
+def count_verdicts(rows: pl.DataFrame) -> dict[str, int]:
+    counts = rows.group_by("verdict").len()
+    return dict(zip(counts["verdict"].to_list(), counts["len"].to_list(), strict=True))
+
+
+def worst_keys(rows: pl.DataFrame) -> list[tuple[str, int]]:
+    worst = (
+        rows.filter(pl.col("not_booked_room_nights") > 0)
+        .sort(["not_booked_room_nights", "key"], descending=[True, False])
+        .head(WORST)
+    )
+    return list(worst.select("key", "not_booked_room_nights").iter_rows())
