@@ -199,7 +199,7 @@ def test_the_story_end_to_end(server: Server) -> None:
     assert headers["Confirmcheck-Complete"] == "false"
     answer = json.loads(content)
     assert answer["text"].startswith(
-        "NICHT GEBUCHT: 1 von 20 angefragten Aufenthalten."
+        "NICHT GEBUCHT: 1 Ihrer 20 wöchentlichen Aufenthalte."
     )
     log = server.next_request_log()
     assert log["route"] == "/v1/check"
@@ -392,7 +392,7 @@ def test_the_signed_client_script(
         environ={"CONFIRMCHECK_SECRET": SECRET},
     )
     assert code == 1
-    assert capsys.readouterr().out.startswith("NOT BOOKED: 1 of 20 requested stays.")
+    assert capsys.readouterr().out.startswith("NOT BOOKED: 1 of your 20 weekly stays.")
     server.next_request_log()
     code = webhook.client.main(
         [
@@ -458,7 +458,7 @@ def test_dev_mode_makes_and_prints_a_one_time_secret() -> None:
             check=False,
         )
         assert (done.returncode, done.stderr) == (1, "")
-        assert done.stdout.startswith("NOT BOOKED: 1 of 20 requested stays.")
+        assert done.stdout.startswith("NOT BOOKED: 1 of your 20 weekly stays.")
     finally:
         dev.stop()
 
