@@ -47,7 +47,6 @@ _CELL = (
 )
 _VERDICT = "margin:0 0 8px 0;font-size:17px;line-height:1.4;font-weight:bold;"
 _HEADING = "margin:12px 0 4px 0;font-weight:bold;"
-_PARAGRAPH = "margin:12px 0 0 0;"
 _LIST = "margin:0;padding:0 0 0 20px;"
 _ITEM = "margin:0 0 4px 0;"
 _SUMMARY = "margin:12px 0 4px 0;cursor:pointer;"
@@ -60,8 +59,9 @@ def render_html(
 
     ``summary`` is a report (summarized in ``locale``, English by default) or a
     :class:`Summary` made already (in its own locale; a different ``locale`` is
-    an error). With ``detail`` False the per-stay list of what is booked as
-    requested is left out (see :func:`render_html_detail`); its count stays.
+    an error). With ``detail`` the summary's per-stay list (its
+    :attr:`~Summary.details`, when it was made with them) follows, collapsed;
+    see :func:`render_html_detail` for it on its own.
     """
     summary = as_summary(summary, locale)
     parts = [
@@ -70,27 +70,27 @@ def render_html(
         ),
         "<tr>",
         _CELL,
-        f'<p style="{_VERDICT}">{escape(summary.verdict)}</p>',
     ]
-    for section in summary.sections:
-        if section.kind == "booked":
-            if detail:
-                parts.extend(_details(section))
-            else:
-                parts.append(f'<p style="{_PARAGRAPH}">{escape(section.heading)}</p>')
-            continue
-        parts.append(f'<p style="{_HEADING}">{escape(section.heading)}</p>')
-        parts.extend(_items(section))
+    if not summary.sections:
+        parts.append(f'<p style="{_VERDICT}">{escape(summary.verdict)}</p>')
+    # Each section's heading is its verdict: the first one is the summary's.
+    for index, section in enumerate(summary.sections):
+        style = _VERDICT if index == 0 else _HEADING
+        parts.append(f'<p style="{style}">{escape(section.heading)}</p>')
+        if section.items:
+            parts.extend(_items(section))
+    if detail:
+        for section in summary.details:
+            parts.extend(_details(section))
     parts += ["</td>", "</tr>", "</table>"]
     return "\n".join(parts)
 
 
 def render_html_detail(summary: Report | Summary, *, locale: str | None = None) -> str:
-    """The per-stay list of what is booked as requested, collapsed, for the end of
-    a mail; empty when nothing is booked. Arguments as for :func:`render_html`."""
+    """The summary's per-stay list, collapsed, for the end of a mail; empty when
+    the summary has none. Arguments as for :func:`render_html`."""
     summary = as_summary(summary, locale)
-    booked = [section for section in summary.sections if section.kind == "booked"]
-    if not booked:
+    if not summary.details:
         return ""
     return "\n".join(
         [
@@ -102,7 +102,7 @@ def render_html_detail(summary: Report | Summary, *, locale: str | None = None) 
             ),
             "<tr>",
             _CELL,
-            *_details(booked[0]),
+            *(part for section in summary.details for part in _details(section)),
             "</td>",
             "</tr>",
             "</table>",

@@ -127,7 +127,9 @@ _MEASURE = """
     rule: getComputedStyle(cell).borderLeftColor,
     rule_width: getComputedStyle(cell).borderLeftWidth,
     text_colour: getComputedStyle(cell).color,
-    detail: detail ? {box: box(detail), open: detail.querySelector('details').open,
+    detail: detail ? {box: box(detail),
+                      open: [...detail.querySelectorAll('details')]
+                        .some((d) => d.open),
                       texts: texts(detail)} : null,
     viewport: {width: innerWidth, height: innerHeight},
   };

@@ -49,9 +49,19 @@ def _mail(template: Path, language: str) -> bytes:
 
 
 def _first_paragraph(locale: str) -> str:
-    report = _story()
-    text = render_text(summarize(report, locale=locale))  # type: ignore[arg-type]
-    return " ".join(text.split("\n\n")[0].split())
+    """The plain text's first words: its first section's heading (the verdict),
+    as the block opens with it too."""
+    summary = summarize(_story(), locale=locale)  # type: ignore[arg-type]
+    first = summary.sections[0].heading if summary.sections else summary.verdict
+    words = " ".join(first.split())
+    assert " ".join(render_text(summary).split()).startswith(words)
+    return words
+
+
+def _detail_headings(locale: str) -> list[str]:
+    """The headings of the summary's per-stay lists, one per outcome."""
+    summary = summarize(_story(), locale=locale, detail=True)  # type: ignore[arg-type]
+    return [" ".join(section.heading.split()) for section in summary.details]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -106,14 +116,13 @@ def test_the_summary_sits_in_the_hotels_layout(
             item["colour"],
             item["background"],
         )
-    # The per-stay list: collapsed, after the hotel's words.
+    # The per-stay lists: collapsed (only their headings show), after the
+    # hotel's words.
     detail = layout["detail"]
     assert detail is not None
     assert detail["open"] is False
     assert detail["box"]["top"] >= layout["greeting"]["bottom"]
     assert detail["box"]["width"] <= min(600, container["width"]) + 0.5
-    assert [item["text"] for item in detail["texts"]] == [
-        item["text"] for item in detail["texts"][:1]
-    ]
+    assert [item["text"] for item in detail["texts"]] == _detail_headings(locale)
     for item in detail["texts"]:
         assert contrast(item["colour"], item["background"]) >= min(WCAG_AA, hotel)

@@ -64,14 +64,20 @@ def test_the_first_screen_shows_the_verdict_and_the_missing_week(
         assert layout["inside_container"]
         assert layout["before_greeting"]
         texts = layout["texts"]
-        assert texts[0]["text"].startswith("NICHT GEBUCHT: 1 von 20")
+        assert (
+            texts[0]["text"] == "NICHT GEBUCHT: 1 Ihrer 20 wöchentlichen Aufenthalte."
+        )
         on_screen = " ".join(
             item["text"]
             for item in texts
             if item["box"]["bottom"] <= layout["viewport"]["height"]
         )
-        assert "9. März 2026" in on_screen  # the missing week
-        assert "13. März 2026" in on_screen
-        assert "Wie angefragt gebucht: 19 Aufenthalte" in on_screen
+        assert "Mo., 9. – Fr., 13. März 2026" in on_screen  # the missing week
+        # The booked weeks as the series they are, in Austrian German ("Jän."),
+        # with the hotel's room type in words and its references.
+        assert "Wie angefragt gebucht: jede Woche" in on_screen
+        assert "Jän." in on_screen
+        assert "Einzelzimmer" in on_screen
+        assert "AB-4711" in on_screen
         assert layout["font"] == layout["container_font"]
         assert "Georgia" in layout["font"]

@@ -18,7 +18,7 @@ from confirmcheck.mail import (
     mail_languages,
     text_heading,
 )
-from confirmcheck.render import render_text
+from confirmcheck.render import render_text, summarize
 from confirmcheck.report import Report
 from tests.mail.oracle import numbered, parse, text_block, text_of
 
@@ -48,11 +48,11 @@ def _plain(data: bytes) -> str:
     ("language", "explicit", "expected"),
     [
         (None, None, "en"),
-        ("de-AT", None, "de"),
-        ("fr, de-CH", None, "de"),
-        ("fr", None, "en"),
+        ("de-AT", None, "de-AT"),
+        ("sv, de-CH", None, "de-CH"),
+        ("sv", None, "en"),
         ("de", "en", "en"),
-        (None, "de_DE", "de"),
+        (None, "de_DE", "de-DE"),
     ],
 )
 def test_the_locale_is_explicit_else_the_mails_language_else_english(
@@ -61,18 +61,20 @@ def test_the_locale_is_explicit_else_the_mails_language_else_english(
     out = attach_summary(
         _mail(language), NOT_BOOKED, locale=explicit, attach_calendar=False
     )
-    assert _plain(out) == text_block(
-        render_text(NOT_BOOKED, locale=expected), text_heading(expected)
-    ) + ("Booked.\n")
+    # The plain text is the summary with its per-stay list (as the HTML's detail).
+    summary = summarize(NOT_BOOKED, locale=expected, detail=True)
+    assert _plain(out) == text_block(render_text(summary), text_heading(expected)) + (
+        "Booked.\n"
+    )
 
 
 def test_an_unsupported_explicit_locale_is_refused() -> None:
     with pytest.raises(LocaleError):
-        attach_summary(_mail(None), NOT_BOOKED, locale="fr", attach_calendar=False)
+        attach_summary(_mail(None), NOT_BOOKED, locale="sv", attach_calendar=False)
 
 
 def test_the_mails_languages_are_read_in_order() -> None:
-    assert mail_languages(_mail("fr, de-CH")) == ("fr", "de-CH")
+    assert mail_languages(_mail("sv, de-CH")) == ("sv", "de-CH")
     assert mail_languages(_mail(None)) == ()
 
 
