@@ -69,6 +69,10 @@ GUESTS = "X-CONFIRMCHECK-GUESTS"
 REF = "X-CONFIRMCHECK-REF"
 OUTCOME = "X-CONFIRMCHECK-OUTCOME"
 STAY_NUMBER = "X-CONFIRMCHECK-STAY"
+KDE_RESERVATION = "X-KDE-KITINERARY-RESERVATION"
+"""KDE Itinerary's copy of the reservation (schema.org JSON-LD) in the events it
+writes. Its all-day ``DTEND`` includes the check-out day, so a stay is read from
+this copy, not from the event's dates, when a single event carries it."""
 
 OUTCOMES = ("booked", "booked-differently", "not-booked", "unrequested")
 """Values of ``X-CONFIRMCHECK-OUTCOME`` in a written calendar. Reading one back,
@@ -802,6 +806,10 @@ class _Reader:
         check_in, check_out = self.day(start), self.day(end)
         uid = _get(component, "UID")
         uid = "" if uid is None else str(uid).strip()
+        kde = _get(component, KDE_RESERVATION)
+        if kde is not None and _get(component, "RRULE") is None:
+            stay = self.kde_stay(str(kde), uid)
+            return None if stay is None else (uid, stay)
         if check_out <= check_in:
             if self.skip_non_stays:
                 return None
@@ -836,6 +844,24 @@ class _Reader:
             guests=extras.guests,
             ref=extras.ref,
         )
+
+    def kde_stay(self, text: str, uid: str) -> Stay | None:
+        """The stay of a KDE Itinerary event, from its reservation copy."""
+        import json
+
+        from confirmcheck.readers.schemaorg import read_json_ld
+
+        place = f"{_place(self.first_line.get(uid), uid)}: {KDE_RESERVATION}"
+        try:
+            stays = read_json_ld(json.loads(_text(text))).stays
+        except ValueError as error:  # empty, not JSON, or an InputError
+            self.fail(f"{place}: {error}")
+            return None
+        stay = stays[0] if len(stays) == 1 else None
+        if not isinstance(stay, Stay):
+            self.fail(f"{place}: holds {len(stays)} stays; one event is one stay")
+            return None
+        return stay
 
     def day(self, value: dt.date) -> dt.date:
         """The local date of a DTSTART or DTEND: in the hotel's zone when given,
