@@ -104,7 +104,7 @@ def attach_summary(
         )
     return insert_summary(
         data,
-        text=render_text(summary),
+        text=render_text(summary, detail=False),
         html=render_html(summary, detail=False),
         html_detail=render_html_detail(summary),
         calendar=calendar,

@@ -16,14 +16,19 @@ MIN_WIDTH = 20
 
 
 def render_text(
-    summary: Report | Summary, *, locale: str | None = None, width: int = TEXT_WIDTH
+    summary: Report | Summary,
+    *,
+    locale: str | None = None,
+    width: int = TEXT_WIDTH,
+    detail: bool = True,
 ) -> str:
     """The summary as plain text: lines within ``width``, ending in a newline.
 
     ``summary`` is a report (summarized in ``locale``, English by default) or a
     :class:`Summary` made already (in its own locale; a different ``locale`` is
     an error). Each section is its verdict with the exceptions indented under
-    it; a summary made with ``detail=True`` lists every range after it.
+    it; a summary made with ``detail=True`` lists every range after it, unless
+    ``detail`` is false (a mail's text shows the short summary only).
 
     >>> print(render_text(Report(stays=())), end="")
     No stays were requested and none are booked.
@@ -53,7 +58,7 @@ def render_text(
         subsequent_indent="    ",
         break_on_hyphens=False,
     )
-    for section in summary.details:
+    for section in summary.details if detail else ():
         blocks.append(
             "\n".join(
                 [

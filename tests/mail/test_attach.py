@@ -61,8 +61,9 @@ def test_the_locale_is_explicit_else_the_mails_language_else_english(
     out = attach_summary(
         _mail(language), NOT_BOOKED, locale=explicit, attach_calendar=False
     )
-    # The plain text is the summary with its per-stay list (as the HTML's detail).
-    summary = summarize(NOT_BOOKED, locale=expected, detail=True)
+    # The plain text is the short summary: the per-stay list is not what the
+    # guest reads first (the HTML keeps it collapsed after the hotel's words).
+    summary = summarize(NOT_BOOKED, locale=expected)
     assert _plain(out) == text_block(render_text(summary), text_heading(expected)) + (
         "Booked.\n"
     )
@@ -147,3 +148,20 @@ def test_attaching_a_report_twice_equals_attaching_it_once() -> None:
     )
     # The corpus mail says Content-Language: de-AT.
     assert "NICHT GEBUCHT" in _plain(once)
+
+
+def test_the_plain_text_is_the_short_summary_without_the_per_stay_list() -> None:
+    # The story's 20 weeks are one line about the series: the guest does not
+    # check a list week by week (issue 10). The list is the HTML's, collapsed.
+    weeks = [
+        Stay(
+            dt.date(2026, 1, 5) + dt.timedelta(weeks=n),
+            dt.date(2026, 1, 9) + dt.timedelta(weeks=n),
+        )
+        for n in range(20)
+    ]
+    confirmed = [week for week in weeks if week.check_in != dt.date(2026, 3, 9)]
+    out = attach_summary(_mail(None), diff(weeks, confirmed), attach_calendar=False)
+    text = _plain(out)
+    assert "every week Mon–Fri" in text
+    assert "Stay 1 of 20" not in text
