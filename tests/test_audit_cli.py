@@ -255,7 +255,7 @@ def test_arriving_within_audits_the_keys_arriving_soon(
         (["{r}", "{nokey}"], "{nokey}: line 1: the header has no key field"),
         (["{latin}", "{c}"], "{latin}: cannot be read: invalid utf-8"),
         (["{r}", "{ragged}"], "{ragged}: cannot be read: found more fields"),
-        (["{r}", "{folder}"], "{folder}: is a folder"),
+        (["{r}", "{folder}"], "{folder}: is a folder without .xml files"),
     ],
 )
 def test_unusable_input_exits_2_with_one_line(

@@ -2,7 +2,8 @@
 
 Every format becomes the same columns (:data:`COLUMNS`): the ``key``, the ``line``
 the record starts on, and either the CSV fields (text, as written) or the
-``record`` (one JSON Lines line, as written). Nothing is judged here: a bad date or
+``record`` (one JSON Lines line, as written), and an ``error`` where the reading
+already found one (an XML reservation). Nothing is judged here: a bad date or
 a line that is not JSON travels on as it is and becomes an ``invalid`` result in
 :mod:`confirmcheck.bulk.work`, so one bad line never stops an audit.
 
@@ -44,7 +45,7 @@ CSV_FIELDS = (
     "exdate",
     "rdate",
 )
-COLUMNS = ("key", "line", *CSV_FIELDS, "record")
+COLUMNS = ("key", "line", *CSV_FIELDS, "record", "error")
 #: The columns' types: all text as written, but the line number.
 SCHEMA: dict[str, type[pl.DataType]] = {
     name: pl.Int64 if name == "line" else pl.String for name in COLUMNS
@@ -53,7 +54,7 @@ SCHEMA: dict[str, type[pl.DataType]] = {
 BATCH_ROWS = 200_000
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-Format = Literal["csv", "jsonl"]
+Format = Literal["csv", "jsonl", "ota"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,8 @@ def count_keys(exports: tuple[Export, ...]) -> int:
 
 
 def open_export(path: Path, *, key: str) -> Export:
-    """Recognise the export at ``path`` (CSV with a header, or JSON Lines).
+    """Recognise the export at ``path``: CSV with a header, JSON Lines, or a
+    folder of OTA/AlpineBits XML files.
 
     Raises :class:`InputError` naming the file when it cannot be used at all: it
     does not exist, its header lacks the key or a required field, or names a field
@@ -117,9 +119,7 @@ def open_export(path: Path, *, key: str) -> Export:
     if not _FIELD_NAME.fullmatch(key):
         raise InputError(f"--key: {key!r} is not a field name (letters, digits, _)")
     if path.is_dir():
-        raise InputError(
-            f"{label}: is a folder; this version reads CSV and JSON Lines files"
-        )
+        return Export(path, label, "ota", _ota_folder(path).lazy())
     try:
         with path.open("rb") as handle:
             start = handle.read(4096)
@@ -167,6 +167,7 @@ def _csv(path: Path, label: str, key: str) -> pl.LazyFrame:
             for name in CSV_FIELDS
         ],
         pl.lit(None, text).alias("record"),
+        pl.lit(None, text).alias("error"),
     )
 
 
@@ -180,7 +181,70 @@ def _json_lines(path: Path, key: str) -> pl.LazyFrame:
         pl.col("line").cast(pl.Int64),
         *[pl.lit(None, text).alias(name) for name in CSV_FIELDS],
         pl.col("record"),
+        pl.lit(None, text).alias("error"),
     )
+
+
+def _ota_folder(folder: Path) -> pl.DataFrame:
+    """The reservations of the folder's ``*.xml`` files (in name order), a row
+    per stay keyed by ``UniqueID@ID``; a file or reservation that cannot be read
+    is a row with its ``error``. Read whole into memory."""
+    from confirmcheck.readers.ota import read_reservations
+
+    rows: dict[str, list[object]] = {name: [] for name in COLUMNS}
+
+    def add(key: str | None, line: int, error: str | None, **fields: object) -> None:
+        for name in COLUMNS:
+            rows[name].append(fields.get(name))
+        rows["key"][-1], rows["line"][-1], rows["error"][-1] = key, line, error
+
+    try:
+        files = sorted(
+            p for p in folder.iterdir() if p.suffix.lower() == ".xml" and p.is_file()
+        )
+    except OSError as error:
+        raise InputError(f"{folder}: cannot read: {error.strerror}") from None
+    if not files:
+        raise InputError(f"{folder}: is a folder without .xml files")
+    for file in files:
+        try:
+            reservations = read_reservations(file.read_bytes())
+        except OSError as error:
+            add(None, 1, f"{file}: cannot read: {error.strerror}")
+            continue
+        except InputError as error:
+            add(None, 1, f"{file}: {error}")
+            continue
+        for found in reservations:
+            where = f"{file}, {found.place} (line {found.line})"
+            if found.cancelled:
+                continue  # cancelled: not in the export
+            if found.error is not None:
+                add(found.key, found.line, f"{file}, {found.error}")
+            elif found.key is None:
+                add(None, found.line, f"{where}: has no UniqueID@ID")
+            elif found.flexible:
+                add(
+                    found.key,
+                    found.line,
+                    f"{where}: asks for nights in a window "
+                    "(StartDateWindow); an audit needs their dates",
+                )
+            elif not found.stays:
+                add(found.key, found.line, f"{where}: has no RoomStay")
+            for stay in () if found.error or found.flexible else found.stays:
+                add(
+                    found.key,
+                    found.line,
+                    None,
+                    check_in=stay.check_in.isoformat(),
+                    check_out=stay.check_out.isoformat(),
+                    rooms=str(stay.rooms),
+                    room_type=stay.room_type,
+                    guests=None if stay.guests is None else str(stay.guests),
+                    ref=stay.ref,
+                )
+    return pl.DataFrame(rows, schema=SCHEMA)
 
 
 def _key(column: pl.Expr) -> pl.Expr:
