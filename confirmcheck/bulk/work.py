@@ -68,6 +68,7 @@ _CHECK_OUT = pl.col("check_out").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
 #: from the values Polars read, and it may be settled by the first pass.
 _PLAIN = (
     pl.col("record").is_null()
+    & pl.col("error").is_null()
     & pl.col("check_in").str.contains(_DATE)
     & pl.col("check_out").str.contains(_DATE)
     & (_CHECK_OUT > _CHECK_IN)

@@ -40,7 +40,10 @@ per line with a key field, or one object with a key and its "stays" per line),
 or folders of OTA/AlpineBits XML files (each *.xml file a reservation message;
 each reservation keyed by its UniqueID@ID, cancelled ones left out; --key does
 not apply to them; a folder is read whole into memory).
-A bad record is reported as an invalid result and never stops the audit.
+A bad record (a bad date, more fields than the header, bytes that are not
+UTF-8, an XML reservation or file that cannot be read) is reported as an
+invalid result naming the file, the line it starts on (or the XML element
+path) and the field; it never stops the audit.
 Exports sorted by key are streamed; others are sorted in memory. Results
 come in key order and are the same for any --jobs and --engine.
 """
