@@ -256,7 +256,7 @@ def test_every_command_is_a_module_with_add_parser_and_run() -> None:
     from confirmcheck.cli import COMMANDS, build_parser
 
     names = [module.__name__.rpartition(".")[2] for module in COMMANDS]
-    assert names == ["check", "attach", "audit"]
+    assert names == ["check", "attach", "audit", "requests", "relay"]
     for module in COMMANDS:
         assert callable(module.add_parser)
         assert callable(module.run)

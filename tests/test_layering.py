@@ -13,6 +13,7 @@ import pytest
 
 import confirmcheck
 import confirmcheck.mail
+import confirmcheck.registry
 
 ROOT = Path(__file__).parent.parent
 LIBRARY = sorted((ROOT / "confirmcheck").rglob("*.py"))
@@ -117,9 +118,36 @@ def test_the_library_imports_nothing_of_the_web(path: Path) -> None:
     assert found & FORBIDDEN == set()
 
 
+# The edge's state and its mail server: the pure core (readers, diff, report,
+# rendering, mail) imports nothing of them, nor what they are built on.
+EDGE = {"registry", "relay", "cli"}
+EDGE_LIBRARIES = {"sqlite3", "psycopg", "psycopg_pool", "aiosmtpd", "aiosmtplib",
+                  "smtplib", "asyncio"}  # fmt: skip
+CORE = [
+    path
+    for path in LIBRARY
+    if path.relative_to(ROOT / "confirmcheck").parts[0] not in EDGE
+]
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_core_imports_neither_the_registry_nor_the_relay(path: Path) -> None:
+    names = imported_modules(path)
+    edge = [
+        name
+        for name in names
+        if name.startswith(("confirmcheck.registry", "confirmcheck.relay"))
+        or name.split(".")[0] in EDGE_LIBRARIES
+    ]
+    assert edge == []
+
+
 PUBLIC = {
     "confirmcheck": set(confirmcheck.__all__),
     "confirmcheck.mail": set(confirmcheck.mail.__all__),
+    # The request registry is the edge's state, a public submodule like mail:
+    # the webhook stores requests through it.
+    "confirmcheck.registry": set(confirmcheck.registry.__all__),
 }
 
 

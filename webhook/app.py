@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 
 from flask import Flask
 
-from . import api, meta, preview
+from . import api, meta, preview, registry
 from .config import ENV_PREFIX, Config, config_from_env, unknown_variables
 from .logs import LogWriter, install_request_log, write_stderr
 from .openapi import openapi_document
@@ -100,6 +100,8 @@ def build_app(config: Config, *, log: LogWriter = write_stderr) -> Flask:
     install_request_log(app, log, config.now)
     app.register_blueprint(meta.bp)
     app.register_blueprint(api.bp)
+    if config.registry_url is not None:
+        registry.register(app, config.registry_url)
     install_ops(app, config)
     if config.preview:
         app.register_blueprint(preview.bp)

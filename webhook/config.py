@@ -60,6 +60,8 @@ SETTINGS: Mapping[str, str] = {
     "PREVIEW": "whether the preview page for hotel staff is served at /preview",
     "PREVIEW_USERS": "who may open the preview: name:hash entries separated by "
     "blanks (hashes from `confirmcheck-webhook hash-password`)",
+    "REGISTRY": "request registry URL (sqlite:///... or postgresql://...); "
+    "enables /v1/requests/{ref}",
     "BIND": "address the command listens on",
     "WORKERS": "number of gunicorn worker processes",
     "THREADS": "threads per gunicorn worker",
@@ -119,6 +121,7 @@ class Config:
     metrics: bool = False
     metrics_token: str | None = field(default=None, repr=False)
     tracing: bool = False
+    registry_url: str | None = field(default=None, repr=False)
     now: Callable[[], float] = field(default=time.time, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -278,13 +281,14 @@ def config_from_env(
                 f"{OTEL_ENDPOINTS[0]} is set, but tracing needs the otel extra: "
                 "pip install 'confirmcheck[otel]'"
             )
+    read("REGISTRY", _registry_url)
     if problems:
         raise ConfigError("; ".join(problems))
     return Config(
         keys=keys,
         now=now,
         preview_open=open_preview,
-        **values,  # type: ignore[arg-type]
+        **{"registry_url" if k == "registry" else k: v for k, v in values.items()},  # type: ignore[arg-type]
     )
 
 
@@ -352,3 +356,10 @@ def _token(text: str) -> str:
             f"must be {MIN_TOKEN_CHARS} or more ASCII characters without blanks"
         )
     return token
+
+
+def _registry_url(text: str) -> str:
+    url = text.strip()
+    if not url.startswith(("sqlite:", "postgresql://", "postgres://")):
+        raise ConfigError("must start with sqlite: or postgresql://")
+    return url

@@ -437,6 +437,12 @@ def openapi_document(config: Config) -> dict[str, Any]:
         },
     }
     paths.update(ops_paths(config))
+    schemas = _schemas()
+    responses = _responses(config)
+    if config.registry_url is not None:
+        paths.update(_requests_paths(config))
+        schemas.update(_requests_components())
+        responses["NotFound"] = _problem("No request is stored under the reference.")
     return {
         "openapi": "3.1.0",
         "info": {
@@ -453,8 +459,131 @@ def openapi_document(config: Config) -> dict[str, Any]:
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
         "paths": paths,
         "components": {
-            "schemas": _schemas(),
-            "responses": _responses(config),
+            "schemas": schemas,
+            "responses": responses,
             "securitySchemes": schemes,
+        },
+    }
+
+
+def _requests_paths(config: Config) -> dict[str, Any]:
+    """``/v1/requests/{ref}``, served only with a registry (CONFIRMCHECK_REGISTRY)."""
+    stored = {
+        "type": "object",
+        "required": ["ref", "last_night", "stored_at"],
+        "properties": {
+            "ref": {"type": "string"},
+            "last_night": {
+                "type": "string",
+                "format": "date",
+                "description": "The last requested night (for retention).",
+            },
+            "stored_at": {"type": "string", "format": "date-time"},
+            "requested": {"description": "The requested stays as stored."},
+            "confirmed": {"description": "The confirmed stays, when stored."},
+        },
+    }
+    put = _post(
+        "Store a guest's request under the reservation's reference",
+        "The `requested` stays in any format /v1/check reads (and optionally the "
+        "`confirmed` stays, for confirmation mails that carry none), kept until "
+        "the last requested night plus the retention. The relay checks the "
+        "confirmation mail of this reference against it. Storing again replaces.",
+        "RequestPut",
+        {
+            "description": "Stored.",
+            "content": {JSON: {"schema": stored}},
+        },
+        config,
+    )
+    put["responses"]["404"] = {"$ref": "#/components/responses/NotFound"}
+    get = {key: value for key, value in put.items() if key != "requestBody"}
+    get["summary"] = "The request stored under the reference"
+    get["description"] = "Signed like every route, over an empty body."
+    get["responses"] = {
+        "200": {
+            "description": "The stored request.",
+            "content": {JSON: {"schema": stored}},
+        },
+        "401": {"$ref": "#/components/responses/Unauthenticated"},
+        "404": {"$ref": "#/components/responses/NotFound"},
+        "500": {"$ref": "#/components/responses/InternalError"},
+    }
+    delete = {**get, "summary": "Remove the request stored under the reference"}
+    delete["responses"] = {
+        **get["responses"],
+        "204": {"description": "Removed."},
+    }
+    del delete["responses"]["200"]
+    put_all = _post(
+        "Store every reservation of a message under its own reference",
+        "For messages of several reservations that name their references, as an "
+        "AlpineBits GuestRequests message does: each is stored under its "
+        "UniqueID, with the whole message as its request (each reservation is "
+        "checked against its own requests only).",
+        "RequestsPost",
+        {
+            "description": "Stored, one entry per reference.",
+            "content": {
+                JSON: {
+                    "schema": {
+                        "type": "object",
+                        "required": ["stored"],
+                        "properties": {"stored": {"type": "array", "items": stored}},
+                    }
+                }
+            },
+        },
+        config,
+    )
+    return {
+        "/v1/requests": {"post": put_all},
+        "/v1/requests/{ref}": {
+            "parameters": [
+                {
+                    "name": "ref",
+                    "in": "path",
+                    "required": True,
+                    "description": "The reservation's reference: 1 to 128 visible "
+                    "ASCII characters.",
+                    "schema": {"type": "string", "pattern": "^[!-~]{1,128}$"},
+                }
+            ],
+            "put": put,
+            "get": get,
+            "delete": delete,
+        },
+    }
+
+
+def _requests_components() -> dict[str, Any]:
+    return {
+        "RequestsPost": {
+            "type": "object",
+            "required": ["requested"],
+            "additionalProperties": False,
+            "properties": {
+                "requested": {
+                    **_ref("Stays"),
+                    "description": "Requests that name their references (an "
+                    "AlpineBits GuestRequests message).",
+                }
+            },
+        },
+        "RequestPut": {
+            "type": "object",
+            "required": ["requested"],
+            "additionalProperties": False,
+            "properties": {
+                "requested": {
+                    **_ref("Stays"),
+                    "description": "What the guest asked for.",
+                },
+                "confirmed": {
+                    **_ref("Stays"),
+                    "description": "What the hotel confirmed, for mails that "
+                    "carry no confirmed stays of their own.",
+                },
+            },
         },
     }

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from typing import BinaryIO, TextIO
 
-from confirmcheck.cli import attach, audit, check
+from confirmcheck.cli import attach, audit, check, relay, requests
 from confirmcheck.cli.common import (
     EPILOG,
     EXIT_COMPLETE,
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 #: The commands, in the order ``--help`` lists them.
-COMMANDS = (check, attach, audit)
+COMMANDS = (check, attach, audit, requests, relay)
 
 
 class _VersionAction(argparse.Action):
