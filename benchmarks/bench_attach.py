@@ -86,7 +86,7 @@ def icalendar_writer(
 
     if summary is None:
         summary = summarize(report, locale=locale)
-    sections = {section.kind: section for section in summary.sections}
+    sections = {section.kind: section for section in summary.events}
     uids = _Uids(report, hotel)
     calendar = icalendar.Calendar()
     calendar.add("version", "2.0")

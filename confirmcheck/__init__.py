@@ -4,11 +4,8 @@
 >>> from confirmcheck import Stay, diff, render_text
 >>> requested = [Stay(dt.date(2026, 3, 9), dt.date(2026, 3, 13))]
 >>> print(render_text(diff(requested, [])), end="")
-NOT BOOKED: 1 of 1 requested stay.
-<BLANKLINE>
-NOT BOOKED
-  - Stay 1 of 1, Mon 9 Mar 2026 – Fri 13 Mar 2026 (4 nights, 1 room): no room
-    is reserved.
+NOT BOOKED: your requested stay.
+  Mon, 9 Mar – Fri, 13 Mar 2026 (4 nights): no room is reserved.
 """
 
 from typing import TYPE_CHECKING, Any

@@ -7,7 +7,6 @@ Nothing here reads the process locale: every function takes the locale it uses.
 
 from __future__ import annotations
 
-import datetime as dt
 import gettext
 import re
 from collections.abc import Sequence
@@ -23,23 +22,25 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_LOCALE",
     "SUPPORTED_LOCALES",
-    "format_date",
+    "cldr_locale",
     "format_number",
     "pick_locale",
+    "regional_locale",
     "resolve_locale",
     "translations",
 ]
 
-SUPPORTED_LOCALES = ("de", "en")
-"""The languages a summary can be written in (regional variants fall back)."""
+SUPPORTED_LOCALES = ("de", "en", "es", "fr", "it", "nl", "pl")
+"""The languages a summary can be written in (regional variants fall back to
+their language's sentences and keep their region's dates: ``de-AT``)."""
 
 DEFAULT_LOCALE = "en"
 
 _TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
-# How a date looks in a summary, per language (CLDR date patterns): the weekday
-# says at a glance which stay is meant ("Mon 9 Mar 2026", "Mo., 9. März 2026").
-_DATE_PATTERNS = {"en": "EEE d MMM y", "de": "EEE, d. MMMM y"}
+# The CLDR data a bare language writes its dates with. English hotels in Europe
+# put the day first ("Mon, 9 Mar 2026"); "en-US" asks for the month first.
+_DEFAULT_REGION = {"en": "en_GB"}
 
 
 def resolve_locale(tag: str) -> str:
@@ -75,52 +76,76 @@ def translations(locale: str) -> gettext.NullTranslations:
         return gettext.GNUTranslations(handle)
 
 
-def format_date(day: dt.date, locale: str) -> str:
-    """A date with its weekday, as the language writes it: ``Mon 9 Mar 2026``.
+def regional_locale(tag: str) -> str:
+    """A supported locale tag with its region kept: ``de_at`` → ``de-AT``.
 
-    Written by Babel from CLDR's data for the language.
+    The language picks the sentences (:func:`resolve_locale`); the region, when
+    CLDR knows it, the dates (``de-AT`` writes "Jänner"). An unknown region is
+    dropped: ``de-XY`` → ``de``.
+
+    >>> regional_locale("de_at"), regional_locale("fr-CH"), regional_locale("en")
+    ('de-AT', 'fr-CH', 'en')
     """
-    # Babel is loaded with the first date: ``import confirmcheck`` stays light.
-    from babel.dates import format_date as babel_format_date
+    language = resolve_locale(tag)
+    parts = re.split(r"[-_]", tag.strip())
+    if len(parts) < 2 or len(parts[1]) != 2 or not parts[1].isalpha():
+        return language
+    regional = f"{language}-{parts[1].upper()}"
+    return regional if _known(regional) else language
 
-    language = resolve_locale(locale)
-    return babel_format_date(day, _DATE_PATTERNS[language], locale=_cldr(language))
+
+def cldr_locale(locale: str) -> babel.Locale:
+    """Babel's CLDR data for a locale's dates, numbers and units (``de-AT`` →
+    ``de_AT``; a bare ``en`` → ``en_GB``)."""
+    tag = regional_locale(locale)
+    return _cldr(_DEFAULT_REGION.get(tag, tag.replace("-", "_")))
 
 
 def format_number(number: int, locale: str) -> str:
     """A whole number with the language's grouping: ``12,345`` / ``12.345``."""
     from babel.numbers import format_decimal
 
-    return format_decimal(number, locale=_cldr(resolve_locale(locale)))
+    return format_decimal(number, locale=cldr_locale(locale))
 
 
 @cache
-def _cldr(language: str) -> babel.Locale:
-    """Babel's CLDR data of a supported language, looked up once."""
+def _known(tag: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+@cache
+def _cldr(name: str) -> babel.Locale:
+    """Babel's CLDR data of a locale, looked up once."""
     from babel import Locale
 
-    return Locale.parse(language)
+    return Locale.parse(name)
 
 
 def pick_locale(requested: str | None, languages: Sequence[str]) -> str:
-    """The language to write in: ``requested`` when given, else the first of
-    ``languages`` (a mail's Content-Language tags, say) that is supported, else
-    English.
+    """The locale to write in: ``requested`` when given, else the first of
+    ``languages`` (a mail's Content-Language tags, say) whose language is
+    supported, else English; the region is kept (:func:`regional_locale`).
 
     An unsupported ``requested`` locale is an error (:class:`LocaleError`); an
     unsupported or malformed tag in ``languages`` is passed over. A caller with
     a default of its own puts it last in ``languages``.
 
-    >>> pick_locale(None, ["fr-CH", "de-AT"])
-    'de'
+    >>> pick_locale(None, ["sv-SE", "de-AT"])
+    'de-AT'
     >>> pick_locale("en-GB", ["de"])
-    'en'
+    'en-GB'
     """
     if requested is not None:
-        return resolve_locale(requested)
+        return regional_locale(requested)
     for tag in languages:
         try:
-            return resolve_locale(tag)
+            return regional_locale(tag)
         except LocaleError:
             continue
     return DEFAULT_LOCALE

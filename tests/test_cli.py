@@ -262,3 +262,22 @@ def test_every_command_is_a_module_with_add_parser_and_run() -> None:
         assert callable(module.run)
     options = build_parser().parse_args(["check", "a.json", "b.json"])
     assert options.run is COMMANDS[0].run
+
+
+def test_the_summary_speaks_of_the_series_and_detail_all_lists_every_stay() -> None:
+    story = EXAMPLES / "story"
+    files = (story / "requested.json", story / "confirmed.json")
+    short = run("check", *files, "--locale", "de-AT")
+    assert short.status == EXIT_DIFFERS
+    said = " ".join(short.stdout.split())
+    # The hotel's name of the room type and its references, from its stays file.
+    assert "jede Woche Mo.–Fr., 5. Jän. – 22. Mai 2026, außer 9.–13. März" in said
+    assert "Einzelzimmer" in said
+    assert "AB-4711 – AB-4719, AB-4721 – AB-4730" in said
+    assert "Aufenthalt 11 von 20" not in said
+    full = run("check", *files, "--locale", "de-AT", "--detail", "all")
+    assert full.stdout.startswith(short.stdout.rstrip("\n"))
+    assert "Aufenthalt 11 von 20, Mo., 16. – Fr., 20. März 2026" in " ".join(
+        full.stdout.split()
+    )
+    assert all(len(line) <= 78 for line in full.stdout.splitlines())

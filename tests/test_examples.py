@@ -92,5 +92,5 @@ def test_the_quick_start_reads_an_alpinebits_request_and_a_marked_up_mail() -> N
         check=False,
     )
     assert (done.returncode, done.stderr) == (EXIT_DIFFERS, "")
-    assert done.stdout.startswith("PARTLY BOOKED: 1 of 2 requested stays.\n")
-    assert "Stay 2 of 2, Thu 12 Mar 2026 – Fri 13 Mar 2026 (1 night" in done.stdout
+    assert done.stdout.startswith("PARTLY BOOKED: 1 of your 2 requested stays.\n")
+    assert "Thu, 12 Mar – Fri, 13 Mar 2026 (1 night" in done.stdout

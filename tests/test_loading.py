@@ -258,10 +258,10 @@ def test_a_malformed_file_names_the_place(value: object, expected: str) -> None:
 
 def test_a_single_stay_instead_of_a_list_is_read_as_a_stays_file() -> None:
     assert problems_of(json.dumps(GOOD)) == [
-        "requested.check_in: is not a field of a stays file (known: hotel, stays, "
-        "timezone)",
-        "requested.check_out: is not a field of a stays file (known: hotel, stays, "
-        "timezone)",
+        "requested.check_in: is not a field of a stays file (known: hotel, "
+        "room_types, stays, timezone)",
+        "requested.check_out: is not a field of a stays file (known: hotel, "
+        "room_types, stays, timezone)",
         "requested.stays: is missing",
     ]
 
@@ -534,3 +534,28 @@ def test_load_stays_names_the_file_in_its_problems(tmp_path: Path) -> None:
 def test_load_stays_leaves_a_missing_file_to_os_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_stays(tmp_path / "missing.json")
+
+
+def test_a_stays_file_gives_the_hotels_names_of_its_room_types() -> None:
+    names = {"EZ": {"de": "Einzelzimmer", "en": "Single room", "de-AT": "Einbett"}}
+    read = read_stays(json.dumps({"room_types": names, "stays": []}))
+    assert read.room_types == names
+    assert read_stays(json.dumps({"stays": []})).room_types == {}
+
+
+@pytest.mark.parametrize(
+    ("room_types", "expected"),
+    [
+        (["EZ"], "requested.room_types: must be an object of room codes, not"),
+        ({"EZ": "Einzelzimmer"}, "requested.room_types.EZ: must be an object of"),
+        ({"EZ": {"deutsch!": "x"}}, "requested.room_types.EZ.deutsch!: is not a"),
+        ({"EZ": {"de": ""}}, "requested.room_types.EZ.de: must be a name (text)"),
+        ({"EZ": {"de": 3}}, "requested.room_types.EZ.de: must be a name (text)"),
+        ({" ": {"de": "x"}}, "requested.room_types. : a room code must not be empty"),
+    ],
+)
+def test_malformed_room_types_name_their_place(
+    room_types: object, expected: str
+) -> None:
+    (problem,) = problems_of(json.dumps({"room_types": room_types, "stays": []}))
+    assert problem.startswith(expected)

@@ -129,7 +129,7 @@ def test_the_library_alone(lean: Path, outside: Path) -> None:
         [lean / "confirmcheck", "check", "requested.json", "confirmed.json"], outside
     )
     assert done.returncode == 1, done.stderr
-    assert done.stdout.startswith("NOT BOOKED: 1 of 20 requested stays.")
+    assert done.stdout.startswith("NOT BOOKED: 1 of your 20 weekly stays.")
     version = _ok([lean / "confirmcheck", "--version"], outside)
     assert re.fullmatch(r"confirmcheck \d+\.\d+\.\d+\S*\n", version)
     script = (
@@ -252,7 +252,7 @@ def test_the_service_with_its_extra(
     assert isinstance(changed, EmailMessage)
     text = changed.get_body(("plain",))
     assert text is not None
-    assert "\nNOT BOOKED: 1 of 20 requested stays.\n" in text.get_content()
+    assert "\nNOT BOOKED: 1 of your 20 weekly stays.\n" in text.get_content()
     names = [part.get_filename() for part in changed.iter_attachments()]
     assert names == ["booking-summary.ics"]
     version = _ok([full / "confirmcheck-webhook", "--version"], outside)

@@ -34,7 +34,6 @@ from confirmcheck import (
     render_html,
     render_text,
     report_to_dict,
-    resolve_locale,
     summarize,
 )
 from confirmcheck.mail import MailError, attach_summary, mail_date, mail_languages
@@ -320,7 +319,8 @@ def _locale(fields: Mapping[str, Any]) -> str | None:
     if tag is None:
         return None
     try:
-        return resolve_locale(tag)
+        # The region is kept: it writes the dates (de-AT: "Jän.").
+        return pick_locale(tag, [])
     except InputError as error:
         raise error.under(("locale",)) from None
 
@@ -360,6 +360,12 @@ def read_request(fields: Mapping[str, Any], *, with_mail: bool) -> CheckInput:
     # The hotel names the calendar's events; the confirming side knows it best.
     hotel = confirmed.hotel or requested.hotel
     return CheckInput(requested, confirmed, locale, hotel, mail)
+
+
+def _room_types(given: CheckInput) -> dict[str, dict[str, str]]:
+    """The hotel's names of its rooms, whichever side gives them (the hotel's
+    own, on the confirming side, win)."""
+    return {**given.requested.room_types, **given.confirmed.room_types}
 
 
 def _compare(given: CheckInput) -> Report:
@@ -403,7 +409,12 @@ def check() -> Response:
     given = read_request(fields, with_mail=False)
     locale = pick_locale(given.locale, [config().default_locale])
     report = _compare(given)
-    summary = summarize(report, locale=locale)
+    summary = summarize(
+        report,
+        locale=locale,
+        confirmed=given.confirmed.stays,
+        room_types=_room_types(given),
+    )
     return _json(
         {
             "complete": report.complete,
@@ -448,6 +459,8 @@ def attach() -> Response:
             attach_calendar=settings.attach_calendar,
             stamp=stamp,
             hotel=given.hotel,
+            confirmed=given.confirmed.stays,
+            room_types=_room_types(given),
             subject_prefix=settings.subject_prefix,
             allow_dkim=settings.allow_dkim,
         )

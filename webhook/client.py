@@ -1,5 +1,8 @@
 """A small signed client, to try the webhook:
-``python -m confirmcheck_webhook.client URL REQ CONF``.
+``python -m confirmcheck_webhook.client /v1/check REQ CONF``.
+
+The first argument is a path on the server at ``--host`` (127.0.0.1) and ``--port``
+(8000), where ``confirmcheck-webhook --dev`` listens, or a whole http(s) URL.
 
 It signs like any Standard Webhooks sender, with the first secret in
 ``CONFIRMCHECK_SECRET``, posts ``{"requested": ..., "confirmed": ...}`` (and the
@@ -25,7 +28,18 @@ from typing import Any
 from .auth import sign
 from .config import ENV_PREFIX, ConfigError, decode_secret
 
-__all__ = ["main", "request_body", "signed_headers"]
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "main",
+    "request_body",
+    "signed_headers",
+    "target",
+]
+
+#: Where a path is sent: the address ``confirmcheck-webhook`` listens on by default.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
 
 
 def signed_headers(
@@ -67,6 +81,15 @@ def request_body(
     return json.dumps(body).encode("utf-8")
 
 
+def target(where: str, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
+    """The URL to post to: a path (``/v1/check``) on ``host:port``, or ``where``
+    itself when it is a whole URL."""
+    if not where.startswith("/"):
+        return where
+    name = f"[{host}]" if ":" in host else host
+    return f"http://{name}:{port}{where}"
+
+
 def main(
     argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> int:
@@ -81,13 +104,29 @@ def main(
         "something differs, 2 the request was refused, the service could not be "
         "reached, or CONFIRMCHECK_SECRET is missing or malformed.",
     )
-    parser.add_argument("url", help="e.g. http://127.0.0.1:8000/v1/check")
+    parser.add_argument(
+        "url",
+        help="a path on the server at --host and --port, e.g. /v1/check or "
+        "/v1/attach, or a whole http(s) URL",
+    )
     parser.add_argument("requested", help="requested stays: JSON or .ics file")
     parser.add_argument("confirmed", help="confirmed stays: JSON or .ics file")
     parser.add_argument("--mail", help="an RFC 5322 mail, for /v1/attach")
     parser.add_argument("--locale", help="language of the summary, e.g. de")
     parser.add_argument("--json", action="store_true", help="print the whole response")
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"the server's host, for a path (default {DEFAULT_HOST})",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"the server's port, for a path (default {DEFAULT_PORT})",
+    )
     args = parser.parse_args(argv)
+    url = target(args.url, host=args.host, port=args.port)
     environ = os.environ if environ is None else environ
     secrets_given = environ.get(ENV_PREFIX + "SECRET", "").split()
     if not secrets_given:
@@ -113,11 +152,14 @@ def main(
         headers["Accept"] = "message/rfc822"
     elif args.mail is not None:
         headers["Accept"] = "application/json"
-    if not args.url.startswith(("http://", "https://")):
-        sys.stderr.write(f"webhook.client: {args.url}: not an http(s) URL\n")
+    if not url.startswith(("http://", "https://")):
+        sys.stderr.write(
+            f"webhook.client: {url}: neither a path such as /v1/check nor an "
+            "http(s) URL\n"
+        )
         return 2
     request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-        args.url, body, headers, method="POST"
+        url, body, headers, method="POST"
     )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
@@ -128,7 +170,7 @@ def main(
         sys.stderr.write(error.read().decode("utf-8", "replace") + "\n")
         return 2
     except OSError as error:
-        sys.stderr.write(f"webhook.client: {args.url}: {error}\n")
+        sys.stderr.write(f"webhook.client: {url}: {error}\n")
         return 2
     if args.json or kind != "application/json":
         sys.stdout.buffer.write(content)

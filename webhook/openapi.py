@@ -26,6 +26,7 @@ from .api import (
 from .config import Config
 from .ops import ops_paths
 from .problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
+from .request_id import REQUEST_ID_HEADER
 
 __all__ = ["openapi_document"]
 
@@ -338,6 +339,37 @@ _COMPLETE = {
 }
 
 
+_HEADERS = {
+    "RequestId": {
+        "description": "The request's id, also in the request's log line "
+        "(`request_id`): the sender's webhook-id when it is 1 to 256 visible ASCII "
+        "characters, otherwise one the service makes (`req_` and 24 hex digits).",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,256}$"},
+    }
+}
+
+
+def _with_request_id(paths: dict[str, Any], responses: dict[str, Any]) -> None:
+    """Every answer carries ``Request-Id``: document it on every response of every
+    operation. A response that refers to ``components/responses`` gets it there."""
+    header = {"$ref": "#/components/headers/RequestId"}
+    inline = [
+        response
+        for item in paths.values()
+        for operation in item.values()
+        if isinstance(operation, dict)  # not a path item's shared "parameters"
+        for response in operation["responses"].values()
+    ]
+    for response in [*inline, *responses.values()]:
+        if "$ref" not in response:
+            # A new mapping: response headers may be shared module constants.
+            response["headers"] = {
+                **response.get("headers", {}),
+                REQUEST_ID_HEADER: header,
+            }
+
+
 def openapi_document(config: Config) -> dict[str, Any]:
     """The OpenAPI 3.1 description of the service as configured by ``config``."""
     schemes: dict[str, Any] = {
@@ -443,6 +475,7 @@ def openapi_document(config: Config) -> dict[str, Any]:
         paths.update(_requests_paths(config))
         schemas.update(_requests_components())
         responses["NotFound"] = _problem("No request is stored under the reference.")
+    _with_request_id(paths, responses)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -461,6 +494,7 @@ def openapi_document(config: Config) -> dict[str, Any]:
         "components": {
             "schemas": schemas,
             "responses": responses,
+            "headers": _HEADERS,
             "securitySchemes": schemes,
         },
     }

@@ -37,6 +37,7 @@ __all__ = [
     "bp",
     "check_readiness",
     "install_ops",
+    "metrics_tokens",
     "ops_paths",
 ]
 
@@ -114,13 +115,38 @@ def readyz() -> Response:
     return response
 
 
+def metrics_tokens(config: Config) -> tuple[str, ...]:
+    """The bearer tokens ``/metrics`` accepts: the scraper's own metrics token and
+    the API's bearer token, whichever are set; none means the route is open."""
+    return tuple(
+        token
+        for token in (config.metrics_token, config.bearer_token)
+        if token is not None
+    )
+
+
+def _check_any_bearer(authorization: str, tokens: tuple[str, ...]) -> None:
+    """Raise the first token's :class:`AuthError` unless one of ``tokens`` matches."""
+    refusal: AuthError | None = None
+    for token in tokens:
+        try:
+            check_bearer(authorization, token)
+        except AuthError as error:
+            refusal = refusal or error
+        else:
+            return
+    if refusal is not None:
+        raise refusal
+
+
 @metrics_bp.get("/metrics")
 def metrics() -> Response:
-    """The Prometheus exposition; asks for the metrics token when one is set."""
+    """The Prometheus exposition; asks for a bearer token when one is set."""
     config: Config = current_app.extensions["confirmcheck"]
-    if config.metrics_token is not None:
+    tokens = metrics_tokens(config)
+    if tokens:
         try:
-            check_bearer(request.headers.get("Authorization", ""), config.metrics_token)
+            _check_any_bearer(request.headers.get("Authorization", ""), tokens)
         except AuthError as error:
             return problem_response(
                 PROBLEM_TYPES["unauthenticated"],
@@ -172,9 +198,9 @@ def ops_paths(config: Config) -> dict[str, Any]:
                 "content": {"text/plain": {"schema": {"type": "string"}}},
             }
         }
-        if config.metrics_token is not None:
+        if metrics_tokens(config):
             responses["401"] = {
-                "description": "No or a wrong metrics bearer token.",
+                "description": "No or a wrong bearer token.",
                 "content": problem,
             }
         paths["/metrics"] = {
@@ -184,8 +210,9 @@ def ops_paths(config: Config) -> dict[str, Any]:
                 "verdict, NOT BOOKED room-nights, mails changed and refused. No "
                 "label carries a guest's data."
                 + (
-                    " Asks for the metrics token (Authorization: Bearer)."
-                    if config.metrics_token is not None
+                    " Asks for the metrics token or the API's bearer token "
+                    "(Authorization: Bearer), whichever are set."
+                    if metrics_tokens(config)
                     else ""
                 ),
                 "responses": responses,

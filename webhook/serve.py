@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
@@ -33,6 +34,7 @@ from gunicorn.util import parse_address  # type: ignore[import-untyped]
 from werkzeug.security import generate_password_hash
 
 from .app import build_app, warn_about_unknown_variables
+from .client import DEFAULT_HOST, DEFAULT_PORT
 from .config import ENV_PREFIX, ConfigError, config_from_env
 from .logs import write_stderr
 from .metrics import multiprocess_directory
@@ -232,20 +234,35 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
+def client_command(secret: str, url: str) -> str:
+    """The signed client's command for the server at ``url``, naming it by
+    ``--host``/``--port`` only where they differ from the client's defaults, so
+    that it holds no second URL and, on the default address, reads as documented."""
+    address = urlsplit(url)
+    where = ""
+    if address.hostname and address.hostname != DEFAULT_HOST:
+        where += f" --host {address.hostname}"
+    if address.port is not None and address.port != DEFAULT_PORT:
+        where += f" --port {address.port}"
+    return (
+        f"CONFIRMCHECK_SECRET={secret} uv run python -m confirmcheck_webhook.client"
+        f"{where} /v1/check examples/story/requested.json examples/story/confirmed.json"
+    )
+
+
 def announce(secret: str, url: str, out: TextIO) -> None:
-    """Tell a developer the page to open, the one-time secret and a command to
-    try, once listening on ``url`` (``http://host:port``); the command works as
-    copied in a clone."""
+    """Tell a developer the one page to open, then the one-time secret and a
+    command to try, once listening on ``url`` (``http://host:port``). The page's
+    URL is the only URL printed; the command works as copied in a clone."""
     out.write(
-        "confirmcheck-webhook: DEVELOPMENT MODE, listening on loopback only.\n"
-        "Check a confirmation in the browser (no password on loopback):\n"
+        "confirmcheck-webhook: development mode, on loopback only. Open:\n"
         f"\n    {url}/preview\n\n"
-        "One-time signing secret (valid until this server stops):\n"
+        "(the preview page: check a confirmation in the browser, no password on "
+        "loopback)\n\n"
+        "One-time signing secret for the API (valid until this server stops):\n"
         f"\n    CONFIRMCHECK_SECRET={secret}\n\n"
-        "Try it from the project's directory (signs with the secret above):\n"
-        f"    CONFIRMCHECK_SECRET={secret} uv run python -m "
-        f"confirmcheck_webhook.client {url}/v1/check "
-        "examples/story/requested.json examples/story/confirmed.json\n"
+        "Try the API from the project's directory (signs with the secret above):\n"
+        f"    {client_command(secret, url)}\n"
     )
     out.flush()
 

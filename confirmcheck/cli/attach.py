@@ -214,6 +214,8 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             attach_calendar=options.calendar,
             stamp=stamp,
             hotel=hotel_of(requested, confirmed),
+            confirmed=confirmed.stays,
+            room_types={**requested.room_types, **confirmed.room_types},
             subject_prefix=options.subject_prefix,
             allow_dkim=options.allow_dkim,
         )

@@ -67,7 +67,19 @@ def add_parser(
     check.add_argument(
         "--locale",
         default="en",
-        help="language of the summary: en (default) or de; de-AT, de_CH, ... use de",
+        help=(
+            "language of the summary: en (default), de, es, fr, it, nl or pl; a "
+            "regional tag (de-AT, fr-CH) writes its region's dates"
+        ),
+    )
+    check.add_argument(
+        "--detail",
+        choices=("summary", "all"),
+        default="summary",
+        help=(
+            "text and HTML: the summary as the guest reads it (default), or "
+            "'all' to list every stay after it, one by one"
+        ),
     )
     add_calendar_input_options(check)
     check.set_defaults(run=run)
@@ -86,29 +98,36 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
         raise UsageError(f"{label(options.confirmed)}: confirmed: {error}") from None
     if options.format == "json":
         stdout.write(report_to_json(report) + "\n")
-    elif options.format == "ics":
+        return EXIT_COMPLETE if report.complete else EXIT_DIFFERS
+    from confirmcheck import pick_locale, render_html, render_text, summarize
+
+    try:
+        locale = pick_locale(options.locale, [])
+    except InputError as error:
+        raise UsageError(f"--locale: {error}") from None
+    # The hotel's names of its rooms, whichever file gives them (the
+    # confirmation's win).
+    summary = summarize(
+        report,
+        locale=locale,
+        confirmed=confirmed.stays,
+        room_types={**requested.room_types, **confirmed.room_types},
+        detail=options.detail == "all",
+    )
+    if options.format == "ics":
         from confirmcheck import report_to_ics
 
-        try:
-            data = report_to_ics(
-                report,
-                locale=options.locale,
-                hotel=hotel_of(requested, confirmed),
-                # The edge reads the clock; the library never does.
-                stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
-            )
-        except InputError as error:
-            raise UsageError(f"--locale: {error}") from None
+        data = report_to_ics(
+            report,
+            locale=locale,
+            hotel=hotel_of(requested, confirmed),
+            # The edge reads the clock; the library never does.
+            stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            summary=summary,
+        )
         write_bytes(data, stdout)
+    elif options.format == "html":
+        stdout.write(render_html(summary) + "\n")
     else:
-        from confirmcheck import render_html, render_text, resolve_locale
-
-        try:
-            locale = resolve_locale(options.locale)
-        except InputError as error:
-            raise UsageError(f"--locale: {error}") from None
-        if options.format == "html":
-            stdout.write(render_html(report, locale=locale) + "\n")
-        else:
-            stdout.write(render_text(report, locale=locale))
+        stdout.write(render_text(summary))
     return EXIT_COMPLETE if report.complete else EXIT_DIFFERS

@@ -14,7 +14,11 @@ from confirmcheck.render import render_html, render_text, summarize
 from confirmcheck.render.ics import report_to_ics
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from confirmcheck.render.summary import RoomTypes
     from confirmcheck.report import Report
+    from confirmcheck.stay import Series, Stay
 
 __all__ = ["attach_summary", "mail_date", "mail_languages"]
 
@@ -49,6 +53,8 @@ def attach_summary(
     attach_calendar: bool = True,
     stamp: dt.datetime | None = None,
     hotel: str | None = None,
+    confirmed: Iterable[Stay | Series] = (),
+    room_types: RoomTypes | None = None,
     subject_prefix: str | None = None,
     allow_dkim: bool = False,
 ) -> bytes:
@@ -59,7 +65,9 @@ def attach_summary(
     report's calendar is attached as ``booking-summary.ics`` unless
     ``attach_calendar`` is False; its ``DTSTAMP`` is ``stamp``, else the mail's own
     ``Date`` (so that a retry gives the same bytes), and ``hotel`` names the hotel
-    in its events. ``subject_prefix`` (off by default) goes in front
+    in its events; the summary names the references of the ``confirmed`` stays
+    and the hotel's ``room_types`` (see :func:`~confirmcheck.summarize`).
+    ``subject_prefix`` (off by default) goes in front
     of the Subject. A mail that already carries a DKIM-Signature is refused unless
     ``allow_dkim`` is True. Everything else: :func:`insert_summary`.
     Raises :class:`MailError` for a mail that cannot be changed safely and
@@ -69,7 +77,9 @@ def attach_summary(
         raise TypeError(f"message must be bytes, not {type(message).__name__}")
     data = bytes(message)
     chosen = pick_locale(locale, mail_languages(data))
-    summary = summarize(report, locale=chosen)
+    summary = summarize(
+        report, locale=chosen, confirmed=confirmed, room_types=room_types
+    )
     calendar: bytes | None = None
     if attach_calendar:
         when = stamp if stamp is not None else mail_date(data)

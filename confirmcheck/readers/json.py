@@ -40,7 +40,7 @@ STAY_FIELDS = frozenset(
     {"check_in", "check_out", "rooms", "room_type", "guests", "ref"}
 )
 SERIES_FIELDS = frozenset({"rrule", "exdate", "rdate"})
-FILE_FIELDS = frozenset({"stays", "hotel", "timezone"})
+FILE_FIELDS = frozenset({"stays", "hotel", "timezone", "room_types"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -378,6 +378,7 @@ def read_stays_file(
                 problems.append(
                     Problem((*path, "timezone"), f"{timezone} is not an IANA time zone")
                 )
+    room_types = _room_types(value.get("room_types"), (*path, "room_types"), problems)
     stays: list[Stay | Series] = []
     if "stays" in value:
         try:
@@ -386,7 +387,57 @@ def read_stays_file(
             problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-    return StaysFile(stays, hotel=hotel.strip() if hotel else None, timezone=timezone)
+    return StaysFile(
+        stays,
+        hotel=hotel.strip() if hotel else None,
+        timezone=timezone,
+        room_types=room_types,
+    )
+
+
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def _room_types(
+    value: object, path: Path, problems: list[Problem]
+) -> dict[str, dict[str, str]]:
+    """``{"EZ": {"de": "Einzelzimmer", "en": "Single room"}}``: the hotel's
+    names of its room codes, per language; problems are added to ``problems``."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(
+            Problem(path, f"must be an object of room codes, not {kind_of(value)}")
+        )
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for code, names in value.items():
+        if not code.strip():
+            problems.append(Problem((*path, code), "a room code must not be empty"))
+            continue
+        if not isinstance(names, dict):
+            problems.append(
+                Problem(
+                    (*path, code),
+                    f"must be an object of names by language, not {kind_of(names)}",
+                )
+            )
+            continue
+        for language, name in names.items():
+            if not _LANGUAGE.fullmatch(language):
+                problems.append(
+                    Problem((*path, code, language), "is not a language tag")
+                )
+            elif not isinstance(name, str) or not name.strip():
+                problems.append(
+                    Problem((*path, code, language), "must be a name (text)")
+                )
+        out[code.strip()] = {
+            language: name.strip()
+            for language, name in names.items()
+            if isinstance(name, str)
+        }
+    return out
 
 
 def stays_schema() -> dict[str, Any]:

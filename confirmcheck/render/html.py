@@ -40,14 +40,18 @@ def render_html(summary: Report | Summary, *, locale: str | None = None) -> str:
     parts = [
         f'<div lang="{summary.locale}" data-confirmcheck="summary" '
         f'style="{_BOX.format(colour=colour)}">',
-        f'<p style="{_VERDICT}">{escape(summary.verdict)}</p>',
     ]
-    for section in summary.sections:
-        parts.append(f'<p style="{_HEADING}">{escape(section.heading)}</p>')
-        parts.append(f'<ul style="{_LIST}">')
-        parts.extend(
-            f'<li style="{_ITEM}">{escape(item)}</li>' for item in section.items
-        )
-        parts.append("</ul>")
+    if not summary.sections:
+        parts.append(f'<p style="{_VERDICT}">{escape(summary.verdict)}</p>')
+    # Each section's heading is its verdict: the first one is the summary's.
+    for index, section in enumerate(summary.sections):
+        style = _VERDICT if index == 0 else _HEADING
+        parts.append(f'<p style="{style}">{escape(section.heading)}</p>')
+        if section.items:
+            parts.append(f'<ul style="{_LIST}">')
+            parts.extend(
+                f'<li style="{_ITEM}">{escape(item)}</li>' for item in section.items
+            )
+            parts.append("</ul>")
     parts.append("</div>")
     return "\n".join(parts)

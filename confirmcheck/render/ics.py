@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 
 from confirmcheck.errors import InputError
-from confirmcheck.i18n import DEFAULT_LOCALE, resolve_locale
+from confirmcheck.i18n import DEFAULT_LOCALE, regional_locale
 from confirmcheck.readers.ics import (
     GUESTS,
     OUTCOME,
@@ -64,7 +64,7 @@ def report_to_ics(
     """
     if not isinstance(stamp, dt.datetime) or stamp.tzinfo is None:
         raise InputError("must be a date-time with a time zone", path=("stamp",))
-    locale = resolve_locale(locale)
+    locale = regional_locale(locale)
     if summary is None:
         summary = summarize(report, locale=locale)
     elif summary.locale != locale:
@@ -74,7 +74,7 @@ def report_to_ics(
     # A name, not a TEXT blob: surrounding blanks would not survive a reader.
     hotel = hotel.strip() or None if hotel is not None else None
     stamp_value = stamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    sections = {section.kind: section for section in summary.sections}
+    sections = {section.kind: section for section in summary.events}
     uids = _Uids(report, hotel)
 
     # The buckets in the order their events are ranked on a day, each with its

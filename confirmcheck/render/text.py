@@ -22,7 +22,8 @@ def render_text(
 
     ``summary`` is a report (summarized in ``locale``, English by default) or a
     :class:`Summary` made already (in its own locale; a different ``locale`` is
-    an error).
+    an error). Each section is its verdict with the exceptions indented under
+    it; a summary made with ``detail=True`` lists every range after it.
 
     >>> print(render_text(Report(stays=())), end="")
     No stays were requested and none are booked.
@@ -32,17 +33,34 @@ def render_text(
     summary = as_summary(summary, locale)
     # A word longer than a line (a room type without blanks) is cut, as textwrap
     # does by default; a line never breaks at a hyphen ("Mo.–Fr.", "B-12").
-    paragraph = textwrap.TextWrapper(width=width, break_on_hyphens=False)
+    heading = textwrap.TextWrapper(
+        width=width, subsequent_indent="  ", break_on_hyphens=False
+    )
     item = textwrap.TextWrapper(
+        width=width,
+        initial_indent="  ",
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+    )
+    lines = [] if summary.sections else [heading.fill(summary.verdict)]
+    for section in summary.sections:
+        lines.append(heading.fill(section.heading))
+        lines.extend(item.fill(sentence) for sentence in section.items)
+    blocks = ["\n".join(lines)]
+    listed = textwrap.TextWrapper(
         width=width,
         initial_indent="  - ",
         subsequent_indent="    ",
         break_on_hyphens=False,
     )
-    blocks = [paragraph.fill(summary.verdict)]
-    for section in summary.sections:
-        lines = [paragraph.fill(section.heading)]
-        lines.extend(item.fill(sentence) for sentence in section.items)
-        blocks.append("\n".join(lines))
+    for section in summary.details:
+        blocks.append(
+            "\n".join(
+                [
+                    heading.fill(section.heading),
+                    *(listed.fill(sentence) for sentence in section.items),
+                ]
+            )
+        )
     # No-break spaces only steer the filling: plain text gets ordinary spaces.
     return "\n\n".join(blocks).replace(KEEP, " ") + "\n"

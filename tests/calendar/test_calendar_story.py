@@ -62,7 +62,7 @@ def test_a_calendar_is_recognised_whatever_its_name(tmp_path: Path) -> None:
     renamed.write_bytes((STORY / "confirmed.ics").read_bytes())
     status, out, _ = run("check", str(STORY / "requested.ics"), str(renamed))
     assert status == EXIT_DIFFERS
-    assert out.startswith("NOT BOOKED: 1 of 20 requested stays.")
+    assert out.startswith("NOT BOOKED: 1 of your 20 weekly stays.")
 
 
 def test_format_ics_writes_the_guests_calendar() -> None:

@@ -54,7 +54,7 @@ def as_text(value: str) -> str:
     requested=st.lists(stays, max_size=5),
     confirmed=st.lists(stays, max_size=5),
     hotel=st.one_of(st.none(), awkward_text),
-    locale=st.sampled_from(["en", "de"]),
+    locale=st.sampled_from(["en", "de", "fr", "pl"]),
 )
 def test_icalendar_reads_back_every_value_as_meant(
     requested: list[Stay],
@@ -86,16 +86,16 @@ def test_icalendar_reads_back_every_value_as_meant(
     summary = summarize(report, locale=locale)
     sentences = {
         as_text(sentence.replace("\u00a0", " "))
-        for section in summary.sections
+        for section in summary.events
         for sentence in section.items
     }
     # One wording for every output: titles and categories are the summary's too.
     titles = {
         as_text(title.replace("\u00a0", " "))
-        for section in summary.sections
+        for section in summary.events
         for title in section.titles
     }
-    labels = {section.label for section in summary.sections}
+    labels = {section.label for section in summary.events}
     for event in events:
         assert str(event["SUMMARY"]) in titles
         categories = event["CATEGORIES"]

@@ -146,7 +146,7 @@ def test_booked_differently_says_what_differs() -> None:
     data = report_to_ics(mixed(), stamp=STAMP)
     (different,) = by_outcome(data, "booked-differently")
     assert str(different["SUMMARY"]) == (
-        "BOOKED DIFFERENTLY: room type suite; sea view, top instead of double"
+        "BOOKED DIFFERENTLY: suite; sea view, top instead of double"
     )
 
 
@@ -171,7 +171,7 @@ def test_the_calendar_says_what_the_summary_says() -> None:
     (booked,) = events(data)
     assert str(booked["SUMMARY"]) == "Gebucht: 1.200 Zimmer, Bett, 1.500 Gäste"
     summary = summarize(report, locale="de")
-    (section,) = summary.sections
+    (section,) = summary.events
     assert str(booked["SUMMARY"]) == section.titles[0].replace("\u00a0", " ")
     assert str(booked["DESCRIPTION"]) == section.items[0].replace("\u00a0", " ")
     assert booked["CATEGORIES"].cats == [section.label]

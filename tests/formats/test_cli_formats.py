@@ -40,7 +40,7 @@ def test_the_modification_pair() -> None:
         str(DATA / "modification" / "modified-to-three-nights.xml"),
     )
     assert status == EXIT_DIFFERS
-    assert "Thu 12 Mar 2026 – Fri 13 Mar 2026 (1 night" in out
+    assert "Thu, 12 Mar – Fri, 13 Mar 2026 (1 night" in out
 
 
 def test_a_request_cannot_be_the_confirmation() -> None:
@@ -64,7 +64,7 @@ def test_attach_reads_the_confirmed_stays_from_the_mail(tmp_path: Path) -> None:
         str(written),
     )
     assert (status, err) == (EXIT_DIFFERS, "")
-    assert b"NOT BOOKED" in written.read_bytes()
+    assert b"PARTLY BOOKED" in written.read_bytes()
 
 
 def test_attach_without_confirmed_and_without_markup_says_so(tmp_path: Path) -> None:

@@ -28,14 +28,13 @@ CANCELLATION = SAMPLES / (
     [
         (
             "en",
-            "  - Stay 1 of 1, Thu 5 Oct 2017 – Mon 9 Oct 2017 (4 nights, 1 room, A,\n"
-            "    1 guest; arriving between Tue 3 Oct 2017 and Sun 8 Oct 2017)\n",
+            "  Thu, 5 Oct – Mon, 9 Oct 2017 (4 nights, A, 1 guest; arriving between\n"
+            "    Tue, 3 Oct 2017 and Sun, 8 Oct 2017)\n",
         ),
         (
             "de",
-            "  - Aufenthalt 1 von 1, Do., 5. Oktober 2017 – Mo., 9. Oktober 2017 "
-            "(4 Nächte,\n    1 Zimmer, A, 1 Gast; Anreise zwischen Di., 3. Oktober "
-            "2017 und\n    So., 8. Oktober 2017)\n",
+            "  Do., 5. – Mo., 9. Okt. 2017 (4 Übernachtungen, A, 1 Gast; Anreise "
+            "zwischen\n    Di., 3. Okt. 2017 und So., 8. Okt. 2017)\n",
         ),
     ],
 )
@@ -50,8 +49,8 @@ def test_the_window_of_a_flexible_request_is_said(locale: str, said: str) -> Non
 @pytest.mark.parametrize(
     ("locale", "said"),
     [
-        ("en", "no room\n    is reserved. The reservation is cancelled.\n"),
-        ("de", "kein Zimmer ist reserviert. Die Reservierung ist storniert.\n"),
+        ("en", "no room is reserved. The reservation is cancelled."),
+        ("de", "kein Zimmer reserviert. Die Reservierung ist storniert."),
     ],
 )
 def test_a_cancellation_is_said_as_the_reason(locale: str, said: str) -> None:
@@ -59,4 +58,4 @@ def test_a_cancellation_is_said_as_the_reason(locale: str, said: str) -> None:
         [Stay(dt.date(2012, 4, 2), dt.date(2012, 4, 6), ref="c24e8b15ca469388")]
     )
     report = compare(requested, read_ota(CANCELLATION.read_bytes()))
-    assert said in render_text(report, locale=locale)
+    assert said in " ".join(render_text(report, locale=locale).split())

@@ -47,11 +47,11 @@ def _plain(data: bytes) -> str:
     ("language", "explicit", "expected"),
     [
         (None, None, "en"),
-        ("de-AT", None, "de"),
-        ("fr, de-CH", None, "de"),
-        ("fr", None, "en"),
+        ("de-AT", None, "de-AT"),
+        ("sv, de-CH", None, "de-CH"),
+        ("sv", None, "en"),
         ("de", "en", "en"),
-        (None, "de_DE", "de"),
+        (None, "de_DE", "de-DE"),
     ],
 )
 def test_the_locale_is_explicit_else_the_mails_language_else_english(
@@ -67,11 +67,11 @@ def test_the_locale_is_explicit_else_the_mails_language_else_english(
 
 def test_an_unsupported_explicit_locale_is_refused() -> None:
     with pytest.raises(LocaleError):
-        attach_summary(_mail(None), NOT_BOOKED, locale="fr", attach_calendar=False)
+        attach_summary(_mail(None), NOT_BOOKED, locale="sv", attach_calendar=False)
 
 
 def test_the_mails_languages_are_read_in_order() -> None:
-    assert mail_languages(_mail("fr, de-CH")) == ("fr", "de-CH")
+    assert mail_languages(_mail("sv, de-CH")) == ("sv", "de-CH")
     assert mail_languages(_mail(None)) == ()
 
 

@@ -90,7 +90,7 @@ def test_the_mail_can_come_from_standard_input(stays: dict[str, Path]) -> None:
     [
         (REFUSED / "multipart-signed.eml", [], "attach the summary before"),
         (REFUSED / "dkim-signed.eml", [], "DKIM-Signature"),
-        (CORPUS / "mixed-pdf-crlf.eml", ["--locale", "fr"], "--locale: fr"),
+        (CORPUS / "mixed-pdf-crlf.eml", ["--locale", "sv"], "--locale: sv"),
         (CORPUS / "mixed-pdf-crlf.eml", ["--subject-prefix", " "], "--subject-prefix"),
         (Path("no-such-mail.eml"), [], "cannot read"),
     ],

@@ -50,8 +50,8 @@ def test_the_story_arrives_with_the_summary_on_top(
     assert "X-Confirmcheck" not in mail
     text = first_text(received.content)
     assert text.index("NOT BOOKED") < text.index("Dear guest")
-    assert "Stay 10 of 20" in text
-    assert "Mon 9 Mar 2026 – Fri 13 Mar 2026" in text
+    # The missing week under the verdict, said once (the series wording).
+    assert "Mon, 9 Mar – Fri, 13 Mar 2026 (4 nights): no room" in text
     line = relay.wait_for(lambda line: line.get("event") == "mail")
     assert line["outcome"] == "incomplete"
     assert line["reply"] == 250

@@ -143,7 +143,11 @@ class DocumentedClient:
             f"{method} {path} {response.status_code}: {response.mimetype} is not "
             f"documented ({sorted(content)})"
         )
-        for name, header in documented.get("headers", {}).items():
+        headers = self.document["components"].get("headers", {})
+        for name, given in documented.get("headers", {}).items():
+            header = (
+                headers[given["$ref"].rsplit("/", 1)[1]] if "$ref" in given else given
+            )
             if header.get("required"):
                 assert name in response.headers, f"{name} is documented as sent"
         schema = content[response.mimetype]["schema"]

@@ -150,7 +150,7 @@ def test_every_requested_format(client: FlaskClient, path: Path, how: str) -> No
         form["requested_file"] = upload(path)
     response = post(client, form)
     assert response.status_code == 200, response.text
-    assert verdict(response) == "NOT BOOKED: 1 of 20 requested stays."
+    assert verdict(response) == "NOT BOOKED: 1 of your 20 weekly stays."
     # An uploaded file comes back as text in its box, to change and send again.
     assert "BEGIN:VCALENDAR" in response.text or "FREQ=WEEKLY" in response.text
 
@@ -165,14 +165,14 @@ def test_every_confirmed_format(client: FlaskClient, path: Path, how: str) -> No
         form["confirmed_file"] = upload(path)
     response = post(client, form)
     assert response.status_code == 200, response.text
-    assert verdict(response) == "NOT BOOKED: 1 of 20 requested stays."
+    assert verdict(response) == "NOT BOOKED: 1 of your 20 weekly stays."
 
 
 def test_the_story_shows_the_missing_week_as_not_booked(client: FlaskClient) -> None:
     response = post(
         client, {**STORY_SERIES, "confirmed_text": story("confirmed"), "locale": "de"}
     )
-    assert verdict(response) == "NOT BOOKED: 1 of 20 requested stays."
+    assert verdict(response) == "NOT BOOKED: 1 of your 20 weekly stays."
     for day in range(9, 13):
         cell = re.search(rf'data-date="2026-03-{day:02d}">(.*?)</td>', response.text)
         assert cell is not None
@@ -183,7 +183,7 @@ def test_the_story_shows_the_missing_week_as_not_booked(client: FlaskClient) -> 
     # The guest's summary, in German, in a frame that may not run scripts.
     frame = re.search(r'<iframe [^>]*sandbox srcdoc="([^"]*)"', response.text)
     assert frame is not None
-    assert "NICHT GEBUCHT: 1 von 20" in frame.group(1)
+    assert "NICHT GEBUCHT: 1 Ihrer 20" in frame.group(1)
     assert "allow-scripts" not in response.text
 
 
@@ -192,7 +192,7 @@ def test_all_booked_says_so(client: FlaskClient) -> None:
         client,
         {"requested_text": story("confirmed"), "confirmed_text": story("confirmed")},
     )
-    assert verdict(response).startswith("All 19 requested stays are booked")
+    assert verdict(response).startswith("All 19 of your stays are booked")
 
 
 # --- the series builder ---------------------------------------------------------
@@ -342,7 +342,7 @@ def test_without_confirmed_stays_the_mail_s_markup_is_read(
     refused = _refusal(lambda: read_stays(mail.read_bytes()))
     if refused is None:
         assert response.status_code == 200, response.text
-        assert verdict(response) == "NOT BOOKED: 1 of 20 requested stays."
+        assert verdict(response) == "NOT BOOKED: 1 of your 20 weekly stays."
     else:
         # The library does not read this mail's markup: the page says so, with
         # the library's words, at the confirmed field.

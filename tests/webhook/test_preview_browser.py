@@ -137,7 +137,7 @@ def test_the_story_s_missing_week_in_german(page: Page, url: str) -> None:
     page.get_by_role("button", name="Check the confirmation").click()
 
     expect(page.locator("#verdict-text")).to_have_text(
-        "NOT BOOKED: 1 of 20 requested stays."
+        "NOT BOOKED: 1 of your 20 weekly stays."
     )
     expect(page.locator("#rrule")).to_have_text("FREQ=WEEKLY;COUNT=20")
     expect(page.locator("#series-first")).to_have_text(
@@ -154,7 +154,7 @@ def test_the_story_s_missing_week_in_german(page: Page, url: str) -> None:
     expect(page.locator('td[data-date="2026-03-16"]')).to_contain_text("booked")
     frame = page.frame_locator("iframe")
     expect(frame.locator("div[data-confirmcheck=summary]")).to_contain_text(
-        "NICHT GEBUCHT: 1 von 20 angefragten Aufenthalten."
+        "NICHT GEBUCHT: 1 Ihrer 20 wöchentlichen Aufenthalte."
     )
     expect(frame.locator("html")).to_have_attribute("lang", "de")
     expect(page.locator("pre.summary-text")).to_contain_text("NICHT GEBUCHT")
@@ -181,7 +181,7 @@ def test_upload_the_story_s_mail_and_download_it_changed(
     page.get_by_label("Upload the mail (.eml)").set_input_files(mail_path)
     page.get_by_role("button", name="Check the confirmation").click()
     expect(page.locator("#verdict-text")).to_have_text(
-        "NOT BOOKED: 1 of 20 requested stays."
+        "NOT BOOKED: 1 of your 20 weekly stays."
     )
     # No language chosen: the mail's own (Content-Language: de).
     expect(page.frame_locator("iframe").locator("html")).to_have_attribute("lang", "de")
@@ -202,12 +202,18 @@ def test_upload_the_story_s_mail_and_download_it_changed(
         [stay for item in confirmed.stays for stay in _stays(item)],
     )
     assert changed == attach_summary(
-        mail, report, locale="de", hotel="Hotel Alpenblick"
+        mail,
+        report,
+        locale="de",
+        hotel="Hotel Alpenblick",
+        # The hotel's references and names of its rooms, from its stays file.
+        confirmed=confirmed.stays,
+        room_types=confirmed.room_types,
     )
     message = email.message_from_bytes(changed, policy=email.policy.default)
     text = message.get_body(("plain",))
     assert text is not None
-    assert "NICHT GEBUCHT: 1 von 20" in text.get_content()
+    assert "NICHT GEBUCHT: 1 Ihrer 20" in text.get_content()
 
     with page.expect_download() as download_info:
         click(page, "Report (JSON)")
@@ -260,7 +266,7 @@ def test_keyboard_alone_reaches_and_submits_the_form(page: Page, url: str) -> No
     assert not typed, f"never reached {list(typed)}: {reached}"
     page.keyboard.press("Enter")
     expect(page.locator("#verdict-text")).to_have_text(
-        "NOT BOOKED: 1 of 20 requested stays."
+        "NOT BOOKED: 1 of your 20 weekly stays."
     )
 
 

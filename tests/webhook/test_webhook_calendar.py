@@ -51,7 +51,7 @@ def test_a_calendar_on_one_side_and_json_on_the_other(client: DocumentedClient) 
     body = story_body()
     body["requested"] = (STORY / "requested.ics").read_text("utf-8")
     answer = client.signed("/v1/check", body).get_json()
-    assert answer["text"].startswith("NOT BOOKED: 1 of 20 requested stays.")
+    assert answer["text"].startswith("NOT BOOKED: 1 of your 20 weekly stays.")
 
 
 def test_a_broken_calendar_points_at_its_side(client: DocumentedClient) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from confirmcheck import diff, load_stays, render_text, report_to_dict
+from confirmcheck import diff, load_stays, render_text, report_to_dict, summarize
 from tests.webhook.helpers import (
     DocumentedClient,
     sign_bytes,
@@ -43,9 +43,9 @@ def test_the_story_says_what_is_not_booked(client: DocumentedClient) -> None:
     body = response.get_json()
     assert body["complete"] is False
     assert body["locale"] == "en"
-    assert body["text"].startswith("NOT BOOKED: 1 of 20 requested stays.")
-    assert "Mon 9 Mar 2026 – Fri 13 Mar 2026" in body["text"]
-    assert "NOT BOOKED: 1 of 20 requested stays." in body["html"]
+    assert body["text"].startswith("NOT BOOKED: 1 of your 20 weekly stays.")
+    assert "Mon, 9 Mar – Fri, 13 Mar 2026" in body["text"]
+    assert "NOT BOOKED: 1 of your 20 weekly stays." in body["html"]
     assert body["report"]["not_booked"] == [
         {
             "stay": 10,
@@ -64,11 +64,15 @@ def test_the_response_is_what_the_library_says(client: DocumentedClient) -> None
 
     story = Path(__file__).resolve().parents[2] / "examples" / "story"
     requested = load_stays(story / "requested.json").stays
-    confirmed = load_stays(story / "confirmed.json").stays
-    report = diff(requested, confirmed)
+    confirmed = load_stays(story / "confirmed.json")
+    report = diff(requested, confirmed.stays)
     body = client.signed("/v1/check", story_body(locale="de")).get_json()
     assert body["report"] == report_to_dict(report)
-    assert body["text"] == render_text(report, locale="de")
+    # The hotel's references and names of its rooms, from its stays file.
+    summary = summarize(
+        report, locale="de", confirmed=confirmed.stays, room_types=confirmed.room_types
+    )
+    assert body["text"] == render_text(summary)
 
 
 def test_everything_booked_is_said_as_plainly(client: DocumentedClient) -> None:
@@ -78,7 +82,7 @@ def test_everything_booked_is_said_as_plainly(client: DocumentedClient) -> None:
     body = response.get_json()
     assert body["complete"] is True
     assert body["text"].startswith(
-        "All 20 requested stays are booked as requested (80 nights)."
+        "All 20 of your stays are booked as requested (80 nights)."
     )
 
 
@@ -86,9 +90,9 @@ def test_everything_booked_is_said_as_plainly(client: DocumentedClient) -> None:
     ("tag", "used", "verdict"),
     [
         ("de", "de", "NICHT GEBUCHT"),
-        ("de-AT", "de", "NICHT GEBUCHT"),
-        ("de_CH", "de", "NICHT GEBUCHT"),
-        ("en-GB", "en", "NOT BOOKED"),
+        ("de-AT", "de-AT", "NICHT GEBUCHT"),
+        ("de_CH", "de-CH", "NICHT GEBUCHT"),
+        ("en-GB", "en-GB", "NOT BOOKED"),
         (None, "en", "NOT BOOKED"),
     ],
 )
@@ -294,7 +298,7 @@ def test_every_problem_is_reported_at_once_with_its_pointer(
         "confirmed": {
             "stays": [{"check_in": "2026-03-09", "check_out": "x", "roms": 1}]
         },
-        "locale": "fr",
+        "locale": "sv",
         "timezone": "Mars/Olympus_Mons",
     }
     found = problem(client.signed("/v1/check", body), 422, "invalid-input")

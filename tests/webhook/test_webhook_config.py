@@ -99,7 +99,7 @@ def test_unpadded_secrets_are_read_as_the_official_client_reads_them() -> None:
         ("TOLERANCE_SECONDS", "0", "from 1 to 86400"),
         ("TOLERANCE_SECONDS", "5m", "whole number"),
         ("MAX_BODY_BYTES", "100", "from 1024"),
-        ("DEFAULT_LOCALE", "fr", "supported: de, en"),
+        ("DEFAULT_LOCALE", "sv", "supported: de, en, es, fr, it, nl, pl"),
         ("ATTACH_CALENDAR", "maybe", "true or false"),
         ("ALLOW_DKIM", "2", "true or false"),
         ("SUBJECT_PREFIX", "[x]\r\nBcc: a@example.org", "line breaks"),

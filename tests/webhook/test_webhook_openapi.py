@@ -9,6 +9,7 @@ goes through DocumentedClient, which validates it against this document.)
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -124,6 +125,40 @@ def test_the_document_follows_the_settings(
         "60 seconds"
         in tuned["components"]["responses"]["Unauthenticated"]["description"]
     )
+
+
+def test_every_operation_documents_the_request_id_header(
+    client_for: Callable[..., DocumentedClient],
+) -> None:
+    # With every optional route on, so that /metrics and its 401 are covered too.
+    doc = document(client_for(METRICS="true", METRICS_TOKEN="m" * 20))
+    meta = json.loads((DATA / "openapi-3.1-schema.json").read_text("utf-8"))
+    Draft202012Validator(meta).validate(doc)
+    header = doc["components"]["headers"]["RequestId"]
+    assert header["required"] is True
+    pattern = re.compile(header["schema"]["pattern"])
+    operations = [
+        op
+        for item in doc["paths"].values()
+        for op in item.values()
+        if "responses" in op
+    ]
+    assert len(operations) >= 6
+    for operation in operations:
+        for status, given in operation["responses"].items():
+            name = given["$ref"].rsplit("/", 1)[1] if "$ref" in given else None
+            response = doc["components"]["responses"][name] if name else given
+            assert response["headers"]["Request-Id"] == {
+                "$ref": "#/components/headers/RequestId"
+            }, (operation["summary"], status)
+    # And what is documented is what is sent, for a made id and a sender's.
+    client = client_for()
+    made = client.get("/healthz").headers["Request-Id"]
+    assert made.startswith("req_")
+    assert pattern.fullmatch(made)
+    sent = client.signed("/v1/check", story_body()).headers["Request-Id"]
+    assert pattern.fullmatch(sent)
+    assert not sent.startswith("req_")
 
 
 def test_every_problem_type_is_listed(client: DocumentedClient) -> None:

@@ -184,6 +184,43 @@ def test_the_metrics_token(client_for: Callable[..., DocumentedClient]) -> None:
     assert "confirmcheck_checks_total" in ok.get_data(as_text=True)
 
 
+API_TOKEN = "api-bearer-token-0123456789"
+
+
+@pytest.mark.parametrize(
+    ("settings", "accepted", "refused"),
+    [
+        ({"BEARER_TOKEN": API_TOKEN}, [API_TOKEN], [TOKEN]),
+        ({"METRICS_TOKEN": TOKEN}, [TOKEN], [API_TOKEN]),
+        ({"BEARER_TOKEN": API_TOKEN, "METRICS_TOKEN": TOKEN}, [API_TOKEN, TOKEN], []),
+    ],
+    ids=["api-token-only", "metrics-token-only", "both"],
+)
+def test_metrics_takes_the_api_bearer_token_or_its_own(
+    client_for: Callable[..., DocumentedClient],
+    settings: dict[str, str],
+    accepted: list[str],
+    refused: list[str],
+) -> None:
+    client = client_for(METRICS="true", **settings)
+    missing = client.get("/metrics")
+    assert missing.status_code == 401
+    assert missing.headers["WWW-Authenticate"].startswith("Bearer")
+    for token in [*refused, "x" * 24]:
+        wrong = client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
+        assert wrong.status_code == 401, token
+    for token in accepted:
+        ok = client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
+        assert ok.status_code == 200, token
+        assert "confirmcheck_checks_total" in ok.get_data(as_text=True)
+
+
+def test_metrics_without_any_token_is_open(
+    client_for: Callable[..., DocumentedClient],
+) -> None:
+    assert client_for(METRICS="true").get("/metrics").status_code == 200
+
+
 @pytest.mark.parametrize(
     ("name", "reason"),
     [

@@ -199,7 +199,7 @@ def test_the_story_end_to_end(server: Server) -> None:
     assert headers["Confirmcheck-Complete"] == "false"
     answer = json.loads(content)
     assert answer["text"].startswith(
-        "NICHT GEBUCHT: 1 von 20 angefragten Aufenthalten."
+        "NICHT GEBUCHT: 1 Ihrer 20 wöchentlichen Aufenthalte."
     )
     log = server.next_request_log()
     assert log["route"] == "/v1/check"
@@ -392,11 +392,13 @@ def test_the_signed_client_script(
         environ={"CONFIRMCHECK_SECRET": SECRET},
     )
     assert code == 1
-    assert capsys.readouterr().out.startswith("NOT BOOKED: 1 of 20 requested stays.")
+    assert capsys.readouterr().out.startswith("NOT BOOKED: 1 of your 20 weekly stays.")
     server.next_request_log()
     code = webhook.client.main(
         [
-            f"http://127.0.0.1:{server.port}/v1/check",
+            "--port",  # a path on 127.0.0.1, as --dev prints it
+            str(server.port),
+            "/v1/check",
             str(story / "confirmed.json"),
             str(story / "confirmed.json"),
             "--json",
@@ -417,9 +419,11 @@ def test_dev_mode_makes_and_prints_a_one_time_secret() -> None:
         _environ(),
     )
     try:
-        secret = dev.wait_for(
-            re.compile(r"CONFIRMCHECK_SECRET=(whsec_\S+)"), dev.stdout
-        )
+        announced: list[str] = []  # standard output, up to the command it prints
+        while "confirmcheck_webhook.client" not in (announced or [""])[-1]:
+            announced.append(dev.line(dev.stdout, START_TIMEOUT))
+        secret = re.search(r"CONFIRMCHECK_SECRET=(whsec_\S+)", "\n".join(announced))
+        assert secret is not None
         body = json.dumps(story_body())
         status, _, _ = call(
             dev, "POST", "/v1/check", body, signed(body, secret.group(1))
@@ -427,15 +431,19 @@ def test_dev_mode_makes_and_prints_a_one_time_secret() -> None:
         assert status == 200
         status, _, _ = call(dev, "POST", "/v1/check", body, signed(body, SECRET))
         assert status == 401
+        # Issue 13: it leads with one URL to open, the preview page's, and prints
+        # no other.
+        preview = f"http://127.0.0.1:{dev.port}/preview"
+        indented = [line.strip() for line in announced if line.startswith("    ")]
+        assert indented[0] == preview
+        assert re.findall(r"\w+://\S+", "\n".join(announced)) == [preview]
         # Issue 11, item 20: the command it prints works as copied (it lacked
         # `uv run`), and names the port really listened on (here the kernel's).
-        printed = dev.wait_for(
-            re.compile(r"^    (CONFIRMCHECK_SECRET=.*)$"), dev.stdout
-        )
-        command = printed.group(1)
+        command = announced[-1].strip()
+        assert command.startswith(f"CONFIRMCHECK_SECRET={secret.group(1)} ")
         assert (
-            f"uv run python -m confirmcheck_webhook.client http://127.0.0.1:{dev.port}/"
-        ) in (command)
+            f"uv run python -m confirmcheck_webhook.client --port {dev.port} /v1/check "
+        ) in command
         # As printed, with uv found the way CI finds it when pip installed it
         # off the PATH.
         uv = "uv" if shutil.which("uv") else "python3 -m uv"
@@ -450,7 +458,7 @@ def test_dev_mode_makes_and_prints_a_one_time_secret() -> None:
             check=False,
         )
         assert (done.returncode, done.stderr) == (1, "")
-        assert done.stdout.startswith("NOT BOOKED: 1 of 20 requested stays.")
+        assert done.stdout.startswith("NOT BOOKED: 1 of your 20 weekly stays.")
     finally:
         dev.stop()
 

@@ -215,6 +215,12 @@ def check() -> Response:
     return _page(result, outcome=outcome)
 
 
+def _room_types(inputs: Inputs) -> dict[str, dict[str, str]]:
+    """The hotel's names of its rooms, whichever side gives them (the
+    confirming side's win)."""
+    return {**inputs.requested.room_types, **inputs.confirmed.room_types}
+
+
 def _compare(inputs: Inputs) -> Report:
     """The report, as the API makes it (flexible requests, cancellations)."""
     try:
@@ -225,7 +231,12 @@ def _compare(inputs: Inputs) -> Report:
 
 def _outcome(inputs: Inputs) -> dict[str, object]:
     report = _compare(inputs)
-    summary = summarize(report, locale=inputs.locale)
+    summary = summarize(
+        report,
+        locale=inputs.locale,
+        confirmed=inputs.confirmed.stays,
+        room_types=_room_types(inputs),
+    )
     return {
         "complete": report.complete,
         # The staff's verdict, in the page's language; the guest's is below.
@@ -295,6 +306,8 @@ def _file(what: str, inputs: Inputs, report: Report) -> bytes:
         # The mail's own Date, as the API does, so a second download is the same.
         stamp=None if mail_date(inputs.mail) is not None else now,
         hotel=inputs.hotel,
+        confirmed=inputs.confirmed.stays,
+        room_types=_room_types(inputs),
         subject_prefix=config.subject_prefix,
         allow_dkim=config.allow_dkim,
     )
