@@ -2,7 +2,8 @@
 
 Every format becomes the same columns (:data:`COLUMNS`): the ``key``, the ``line``
 the record starts on, and either the CSV fields (text, as written) or the
-``record`` (one JSON Lines line, as written). Nothing is judged here: a bad date or
+``record`` (one JSON Lines line, as written), and an ``error`` where the reading
+already found one (an XML reservation). Nothing is judged here: a bad date or
 a line that is not JSON travels on as it is and becomes an ``invalid`` result in
 :mod:`confirmcheck.bulk.work`, so one bad line never stops an audit.
 
@@ -12,6 +13,9 @@ is read whole and sorted in memory, each key's records kept in file order.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,7 +48,7 @@ CSV_FIELDS = (
     "exdate",
     "rdate",
 )
-COLUMNS = ("key", "line", *CSV_FIELDS, "record")
+COLUMNS = ("key", "line", *CSV_FIELDS, "record", "error")
 #: The columns' types: all text as written, but the line number.
 SCHEMA: dict[str, type[pl.DataType]] = {
     name: pl.Int64 if name == "line" else pl.String for name in COLUMNS
@@ -53,7 +57,7 @@ SCHEMA: dict[str, type[pl.DataType]] = {
 BATCH_ROWS = 200_000
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-Format = Literal["csv", "jsonl"]
+Format = Literal["csv", "jsonl", "ota"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +111,8 @@ def count_keys(exports: tuple[Export, ...]) -> int:
 
 
 def open_export(path: Path, *, key: str) -> Export:
-    """Recognise the export at ``path`` (CSV with a header, or JSON Lines).
+    """Recognise the export at ``path``: CSV with a header, JSON Lines, or a
+    folder of OTA/AlpineBits XML files.
 
     Raises :class:`InputError` naming the file when it cannot be used at all: it
     does not exist, its header lacks the key or a required field, or names a field
@@ -117,9 +122,7 @@ def open_export(path: Path, *, key: str) -> Export:
     if not _FIELD_NAME.fullmatch(key):
         raise InputError(f"--key: {key!r} is not a field name (letters, digits, _)")
     if path.is_dir():
-        raise InputError(
-            f"{label}: is a folder; this version reads CSV and JSON Lines files"
-        )
+        return Export(path, label, "ota", _ota_folder(path).lazy())
     try:
         with path.open("rb") as handle:
             start = handle.read(4096)
@@ -158,6 +161,8 @@ def _csv(path: Path, label: str, key: str) -> pl.LazyFrame:
             + ", ".join([key, *CSV_FIELDS])
             + ")"
         )
+    if not _one_record_a_line(path, fields=len(names)):
+        return _csv_read_by_python(path, label, key).lazy()
     text = pl.String
     return frame.select(
         _key(pl.col(key)),
@@ -167,20 +172,203 @@ def _csv(path: Path, label: str, key: str) -> pl.LazyFrame:
             for name in CSV_FIELDS
         ],
         pl.lit(None, text).alias("record"),
+        pl.lit(None, text).alias("error"),
     )
+
+
+def _one_record_a_line(path: Path, *, fields: int) -> bool:
+    """True when Polars' fast reader reads the CSV file right: it is UTF-8, no
+    line holds more fields than the header's ``fields`` (by its commas, which
+    only a quoted comma may add to), and no quoted field holds a line break (a
+    line with an odd number of quotes), so that record N starts on line N + 1.
+
+    One pass over the lines in Polars: a small share of reading the file.
+    """
+    lines = pl.scan_lines(path, name="line").select(
+        commas=pl.col("line").str.count_matches(",", literal=True),
+        quotes=pl.col("line").str.count_matches('"', literal=True),
+    )
+    suspect = lines.select(
+        ((pl.col("quotes") % 2 == 1) | (pl.col("commas") > fields - 1)).any()
+    )
+    try:
+        return not suspect.collect().item()
+    except pl.exceptions.PolarsError:
+        return False  # not UTF-8: the careful reader says where
+
+
+def _csv_read_by_python(path: Path, label: str, key: str) -> pl.DataFrame:
+    """The CSV file read record by record with :mod:`csv`, in memory: a record
+    with more fields than the header, or a byte that is not UTF-8, becomes a row
+    with its ``error``; every record's ``line`` is the line it starts on."""
+    rows: dict[str, list[object]] = {name: [] for name in COLUMNS}
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
+        reader = csv.reader(f)
+        names = next(reader)
+        start = reader.line_num + 1
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            fields = dict(zip(names, record, strict=False))
+            error = None
+            if len(record) > len(names):
+                error = (
+                    f"{label} line {line}: has {len(record)} fields; the header "
+                    f"{len(names)}"
+                )
+            bad = next((n for n, v in fields.items() if _not_utf8(v)), None)
+            if bad is not None:
+                error = f"{label} line {line}, {bad}: is not UTF-8"
+            for name in COLUMNS:
+                value = fields.get(key if name == "key" else name) or None
+                rows[name].append(None if value is None else _readable(value))
+            rows["line"][-1], rows["error"][-1] = line, error
+    return pl.DataFrame(rows, schema=SCHEMA).with_columns(_key(pl.col("key")))
 
 
 def _json_lines(path: Path, key: str) -> pl.LazyFrame:
-    text = pl.String
     lines = pl.scan_lines(
         path, name="record", row_index_name="line", row_index_offset=1
     )
-    return lines.filter(pl.col("record").str.strip_chars() != "").select(
+    if _is_utf8(path):
+        lines = lines.with_columns(error=pl.lit(None, pl.String))
+    else:  # read line by line, to say which lines are not UTF-8
+        lines = _json_lines_read_by_python(path, key).lazy()
+    text = pl.String
+    kept = (pl.col("record").str.strip_chars() != "") | pl.col("error").is_not_null()
+    return lines.filter(kept).select(
         _key(pl.col("record").str.json_path_match(f"$.{key}")),
         pl.col("line").cast(pl.Int64),
         *[pl.lit(None, text).alias(name) for name in CSV_FIELDS],
-        pl.col("record"),
+        pl.when(pl.col("error").is_null()).then(pl.col("record")).alias("record"),
+        pl.col("error"),
     )
+
+
+def _json_lines_read_by_python(path: Path, key: str) -> pl.DataFrame:
+    """The JSON Lines file read line by line: a line that is not UTF-8 keeps only
+    its key (when that can be read) and an ``error`` naming the field."""
+    records: list[str] = []
+    errors: list[str | None] = []
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, 1):
+            try:
+                records.append(raw.decode("utf-8"))
+                errors.append(None)
+                continue
+            except UnicodeDecodeError:
+                pass
+            text = raw.decode("utf-8", "surrogateescape")
+            field = ""
+            kept: dict[str, object] = {}
+            try:
+                value = json.loads(text)
+            except ValueError:
+                value = None
+            if isinstance(value, dict):
+                field = next(
+                    (
+                        f", {n}"
+                        for n, v in value.items()
+                        if _not_utf8(json.dumps([n, v], ensure_ascii=False))
+                    ),
+                    "",
+                )
+                if isinstance(value.get(key), str | int) and not _not_utf8(
+                    str(value[key])
+                ):
+                    kept[key] = value[key]
+            records.append(json.dumps(kept))
+            errors.append(f"{path} line {number}{field}: is not UTF-8")
+    return pl.DataFrame(
+        {"record": records, "line": range(1, len(records) + 1), "error": errors},
+        schema={"record": pl.String, "line": pl.Int64, "error": pl.String},
+    )
+
+
+def _is_utf8(path: Path) -> bool:
+    """True when the whole file is UTF-8 (read in blocks: constant memory)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as f:
+        try:
+            while block := f.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _not_utf8(text: str) -> bool:
+    """True when ``text`` holds bytes that were not UTF-8 (read with
+    ``surrogateescape``)."""
+    return any("\udc80" <= c <= "\udcff" for c in text)
+
+
+def _readable(text: str) -> str:
+    """``text`` with each byte that is not UTF-8 shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _ota_folder(folder: Path) -> pl.DataFrame:
+    """The reservations of the folder's ``*.xml`` files (in name order), a row
+    per stay keyed by ``UniqueID@ID``; a file or reservation that cannot be read
+    is a row with its ``error``. Read whole into memory."""
+    from confirmcheck.readers.ota import read_reservations
+
+    rows: dict[str, list[object]] = {name: [] for name in COLUMNS}
+
+    def add(key: str | None, line: int, error: str | None, **fields: object) -> None:
+        for name in COLUMNS:
+            rows[name].append(fields.get(name))
+        rows["key"][-1], rows["line"][-1], rows["error"][-1] = key, line, error
+
+    try:
+        files = sorted(
+            p for p in folder.iterdir() if p.suffix.lower() == ".xml" and p.is_file()
+        )
+    except OSError as error:
+        raise InputError(f"{folder}: cannot read: {error.strerror}") from None
+    if not files:
+        raise InputError(f"{folder}: is a folder without .xml files")
+    for file in files:
+        try:
+            reservations = read_reservations(file.read_bytes())
+        except OSError as error:
+            add(None, 1, f"{file}: cannot read: {error.strerror}")
+            continue
+        except InputError as error:
+            add(None, 1, f"{file}: {error}")
+            continue
+        for found in reservations:
+            where = f"{file}, {found.place} (line {found.line})"
+            if found.cancelled:
+                continue  # cancelled: not in the export
+            if found.error is not None:
+                add(found.key, found.line, f"{file}, {found.error}")
+            elif found.key is None:
+                add(None, found.line, f"{where}: has no UniqueID@ID")
+            elif found.flexible:
+                add(
+                    found.key,
+                    found.line,
+                    f"{where}: asks for nights in a window "
+                    "(StartDateWindow); an audit needs their dates",
+                )
+            elif not found.stays:
+                add(found.key, found.line, f"{where}: has no RoomStay")
+            for stay in () if found.error or found.flexible else found.stays:
+                add(
+                    found.key,
+                    found.line,
+                    None,
+                    check_in=stay.check_in.isoformat(),
+                    check_out=stay.check_out.isoformat(),
+                    rooms=str(stay.rooms),
+                    room_type=stay.room_type,
+                    guests=None if stay.guests is None else str(stay.guests),
+                    ref=stay.ref,
+                )
+    return pl.DataFrame(rows, schema=SCHEMA)
 
 
 def _key(column: pl.Expr) -> pl.Expr:

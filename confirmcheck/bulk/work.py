@@ -68,6 +68,7 @@ _CHECK_OUT = pl.col("check_out").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
 #: from the values Polars read, and it may be settled by the first pass.
 _PLAIN = (
     pl.col("record").is_null()
+    & pl.col("error").is_null()
     & pl.col("check_in").str.contains(_DATE)
     & pl.col("check_out").str.contains(_DATE)
     & (_CHECK_OUT > _CHECK_IN)
@@ -249,6 +250,7 @@ def _pairs(rows: pl.DataFrame, settings: Settings) -> Iterator[Pair]:
             "key",
             "side",
             "line",
+            "error",
             *CSV_FIELDS,
             "record",
             plain=_PLAIN,
@@ -263,7 +265,10 @@ def _pairs(rows: pl.DataFrame, settings: Settings) -> Iterator[Pair]:
     for key, group in groupby(records, key=itemgetter(0)):
         sides: tuple[list[Stay | Series], list[Stay | Series]] = ([], [])
         problems: tuple[list[Problem], list[Problem]] = ([], [])
-        for _, side, line, *record in group:
+        for _, side, line, read_error, *record in group:
+            if read_error is not None:  # found while reading, with its place
+                problems[side].append(Problem((), read_error))
+                continue
             try:
                 sides[side].extend(_stays_of(record, settings.key))
             except InputError as error:
@@ -410,10 +415,12 @@ def result_rows(results: Sequence[AuditResult]) -> pl.DataFrame:
 def keyless_results(rows: pl.DataFrame, label: str, key: str) -> pl.DataFrame:
     """An ``invalid`` result for each record without a key, in file order."""
     results = []
-    for line, record in rows.select("line", "record").iter_rows():
+    for line, record, error in rows.select("line", "record", "error").iter_rows():
         place = f"{label} line {line}"
         message = f"{place}: has no {key}"
-        if record is not None:
+        if error is not None:
+            message = error
+        elif record is not None:
             try:
                 value = parse_json(record)
             except InputError as error:

@@ -35,9 +35,15 @@ affected, and the summary's first sentence.
 
 Exports are CSV files with a header (UTF-8, comma-separated, fields quoted with
 "; fields key,check_in,check_out,rooms,room_type,guests,ref,rrule,exdate,rdate,
-of which key, check_in and check_out are required) or JSON Lines files (one stay
-per line with a key field, or one object with a key and its "stays" per line).
-A bad record is reported as an invalid result and never stops the audit.
+of which key, check_in and check_out are required), JSON Lines files (one stay
+per line with a key field, or one object with a key and its "stays" per line),
+or folders of OTA/AlpineBits XML files (each *.xml file a reservation message;
+each reservation keyed by its UniqueID@ID, cancelled ones left out; --key does
+not apply to them; a folder is read whole into memory).
+A bad record (a bad date, more fields than the header, bytes that are not
+UTF-8, an XML reservation or file that cannot be read) is reported as an
+invalid result naming the file, the line it starts on (or the XML element
+path) and the field; it never stops the audit.
 Exports sorted by key are streamed; others are sorted in memory. Results
 come in key order and are the same for any --jobs and --engine.
 """
@@ -69,8 +75,16 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    audit.add_argument("requested", metavar="REQUESTED", help="the requested export")
-    audit.add_argument("confirmed", metavar="CONFIRMED", help="the confirmed export")
+    audit.add_argument(
+        "requested",
+        metavar="REQUESTED",
+        help="the requested export: a CSV or JSON Lines file, or a folder of XML files",
+    )
+    audit.add_argument(
+        "confirmed",
+        metavar="CONFIRMED",
+        help="the confirmed export: a CSV or JSON Lines file, or a folder of XML files",
+    )
     audit.add_argument(
         "--key", default="key", metavar="FIELD", help="the key field (default: key)"
     )

@@ -33,7 +33,13 @@ from confirmcheck.readers.recognise import OTA_MESSAGES
 from confirmcheck.readers.text import refuse_surrogates
 from confirmcheck.stay import Stay
 
-__all__ = ["MAX_DEPTH", "MAX_OTA_BYTES", "read_ota"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_OTA_BYTES",
+    "OtaReservation",
+    "read_ota",
+    "read_reservations",
+]
 
 OTA_NAMESPACE = "http://www.opentravel.org/OTA/2003/05"
 SOAP_NAMESPACE = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -562,6 +568,63 @@ def _reservations(message: _Node) -> list[_Reservation]:
     if collected is not None:
         raise collected
     return list(by_ref.values())
+
+
+@dataclass(frozen=True, slots=True)
+class OtaReservation:
+    """One reservation of a message, read on its own (see :func:`read_reservations`)."""
+
+    key: str | None
+    """Its ``UniqueID@ID``; None when it has none."""
+    place: str
+    """Its element path: ``OTA_HotelResNotifRQ/HotelReservations/
+    HotelReservation[2]``."""
+    line: int
+    stays: tuple[Stay, ...] = ()
+    """Its stays; none when it is cancelled or cannot be read."""
+    cancelled: bool = False
+    flexible: bool = False
+    """True when it asks for nights in a window (a ``StartDateWindow``)."""
+    error: InputError | None = None
+    """Why it cannot be read (naming the element path and line), or None."""
+
+
+def read_reservations(data: bytes | str) -> list[OtaReservation]:
+    """Each reservation of an OTA or AlpineBits message, in message order, with
+    its ``UniqueID@ID``: for matching reservations one by one, as an audit does.
+
+    A reservation that cannot be read carries its error, and the others are read
+    all the same. Raises :class:`InputError` (naming the element path and line)
+    only when the message as a whole cannot be read.
+    """
+    if isinstance(data, str):
+        refuse_surrogates(data)
+    root, lines = _parse(data)
+    message = _message(root, lines)
+    where = OTA_MESSAGES[_local(message.element.tag)]
+    if where is None:  # OTA_CancelRQ: one reservation, cancelled
+        cancel = _cancel_request(message)
+        return [OtaReservation(cancel.ref, message.place, message.line, cancelled=True)]
+    found: list[OtaReservation] = []
+    for node in message.find(*where):
+        unique_id = node.child("UniqueID")
+        key = unique_id.get("ID") if unique_id is not None else None
+        try:
+            reservation = _reservation(node, message.get("ResStatus"))
+        except InputError as error:
+            found.append(OtaReservation(key, node.place, node.line, error=error))
+            continue
+        found.append(
+            OtaReservation(
+                key,
+                node.place,
+                node.line,
+                tuple(reservation.stays),
+                cancelled=reservation.cancelled,
+                flexible=bool(reservation.flexible),
+            )
+        )
+    return found
 
 
 def read_ota(data: bytes | str, *, path: Path = ()) -> StaysFile:
