@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import sqlite3
 import threading
+import time
 from typing import Final
 
 from confirmcheck.registry.store import Entry, Listed, RegistryError
@@ -66,7 +67,7 @@ class SQLiteRegistry:
         except sqlite3.Error as error:
             raise RegistryError(f"sqlite:{self.path}: cannot open: {error}") from None
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
+            _use_wal(connection)
             connection.execute("PRAGMA synchronous=NORMAL")
             _migrate(connection, self.path)
         except sqlite3.Error as error:
@@ -155,6 +156,26 @@ class SQLiteRegistry:
 
     def __repr__(self) -> str:
         return f"SQLiteRegistry({self.path!r})"
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (a setting of the file, kept once made).
+
+    Switching a new file to WAL needs it to itself for a moment, and SQLite answers
+    "database is locked" at once, without its busy timeout, to a second process
+    switching at the same time: so the switch is tried again, for as long as the
+    busy timeout allows.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+        else:
+            return
 
 
 def _migrate(connection: sqlite3.Connection, path: str) -> None:
