@@ -50,6 +50,7 @@ __all__ = [
     "MAX_STAYS",
     "RFC822",
     "bp",
+    "read_side",
 ]
 
 bp = Blueprint("v1", __name__, url_prefix="/v1")
@@ -238,8 +239,8 @@ def _until(fields: Mapping[str, Any]) -> dt.date | None:
         raise InputError(f"{value} is not a date", path=("until",)) from None
 
 
-def _side(
-    value: Any, side: str, timezone: str | None, until: dt.date | None
+def read_side(
+    value: Any, side: str, timezone: str | None, until: dt.date | None = None
 ) -> StaysFile:
     """What one side says: stays JSON (decoded or text), iCalendar, OTA/AlpineBits
     XML or schema.org markup, recognised by :func:`read_stays`."""
@@ -343,12 +344,12 @@ def read_request(fields: Mapping[str, Any], *, with_mail: bool) -> CheckInput:
     until = problems.run(lambda: _until(fields))
     locale = problems.run(lambda: _locale(fields))
     requested = problems.run(
-        lambda: _side(fields["requested"], "requested", timezone, until)
+        lambda: read_side(fields["requested"], "requested", timezone, until)
     )
     mail = problems.run(lambda: _mail(fields)) if with_mail else None
     if "confirmed" in fields:
         confirmed = problems.run(
-            lambda: _side(fields["confirmed"], "confirmed", timezone, until)
+            lambda: read_side(fields["confirmed"], "confirmed", timezone, until)
         )
     elif mail is not None:
         confirmed = problems.run(lambda: _confirmed_in_mail(mail))

@@ -22,15 +22,13 @@ from confirmcheck import (
     SUPPORTED_LOCALES,
     InputError,
     Problem,
-    Series,
     StaysFile,
     pick_locale,
-    read_stays,
     resolve_locale,
 )
 from confirmcheck.mail import mail_languages
 
-from ..api import MAX_ENTRIES, MAX_STAYS
+from ..api import read_side
 from .builder import FIELDS, BuiltSeries, build_series, is_used
 
 __all__ = ["FormResult", "Inputs", "read_form"]
@@ -97,27 +95,6 @@ def _upload(files: MultiDict[str, FileStorage], name: str) -> bytes | None:
     return data
 
 
-def _side(data: bytes | str, side: str, timezone: str | None) -> StaysFile:
-    """One side as the API reads it (webhook.api): any format read_stays knows;
-    MAX_STAYS checked while the series are expanded, before they are built."""
-    stays_file = read_stays(
-        data,
-        timezone=timezone,
-        max_entries=MAX_ENTRIES,
-        max_stays=MAX_STAYS,
-        path=(side,),
-    )
-    count = len(stays_file.flexible)
-    for item in stays_file.stays:
-        count += len(item.stays) if isinstance(item, Series) else 1
-        if count > MAX_STAYS:
-            raise InputError(
-                f"has more than {MAX_STAYS} stays once its series are expanded",
-                path=(side,),
-            )
-    return stays_file
-
-
 def _timezone(text: str) -> str | None:
     name = text.strip()
     if not name:
@@ -167,7 +144,7 @@ def read_form(
             "series builder"
         )
     else:
-        requested = result.run(lambda: _side(requested_data, "requested", timezone))
+        requested = result.run(lambda: read_side(requested_data, "requested", timezone))
 
     confirmed_upload = _upload(files, "confirmed_file")
     if confirmed_upload is not None:
@@ -176,7 +153,7 @@ def read_form(
     mail = result.run(lambda: _mail(files, values))
     confirmed = None
     if confirmed_data.strip():
-        confirmed = result.run(lambda: _side(confirmed_data, "confirmed", timezone))
+        confirmed = result.run(lambda: read_side(confirmed_data, "confirmed", timezone))
     elif mail is not None:
         # The mail's own markup (schema.org) says what it confirms, when the
         # library reads that format.
@@ -198,7 +175,7 @@ def read_form(
 
 def _confirmed_in_mail(mail: bytes, timezone: str | None) -> StaysFile:
     try:
-        return _side(mail, "mail", timezone)
+        return read_side(mail, "mail", timezone)
     except InputError as error:
         raise InputError(
             [
