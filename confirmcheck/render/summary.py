@@ -36,7 +36,14 @@ from confirmcheck.i18n import (
     translations,
 )
 from confirmcheck.render.series import Run, find_runs
-from confirmcheck.report import DifferentRange, Range, Report, Status, StayResult
+from confirmcheck.report import (
+    DifferentRange,
+    Range,
+    Report,
+    Status,
+    StayResult,
+    Totals,
+)
 from confirmcheck.stay import Series, Stay, expand
 
 if TYPE_CHECKING:
@@ -48,10 +55,13 @@ __all__ = [
     "Section",
     "SeriesPlan",
     "Summary",
+    "VerdictFacts",
     "as_summary",
     "describe_differences",
     "plan_series",
+    "say_verdict",
     "summarize",
+    "verdict_facts",
 ]
 
 KEEP = "\u00a0"
@@ -354,41 +364,119 @@ def summarize(
     refs = _Refs(confirmed)
     by_number = {result.stay: result for result in report.stays}
     plan = plan_series(report)
+    # verdict_facts(report), but with the series found once: the plan's weekly
+    # is found as verdict_facts finds it (_all_weekly).
+    facts = _facts(report, weekly=plan.weekly)
     context = _Context(
         w,
         report,
+        facts,
         refs,
         plan.booked,
         plan.lost,
         plan.single,
         by_number,
         frozenset(n for run in (*plan.booked, *plan.lost) for n in run.stays),
-        plan.weekly,
     )
 
     sections: list[Section] = []
-    if report.not_booked:
+    if facts.not_booked:
         sections.append(_not_booked(context))
-    if report.booked_differently:
+    if facts.booked_differently:
         sections.append(_booked_differently(context))
-    if report.unrequested:
+    if facts.unrequested:
         sections.append(_unrequested(context))
     if report.stays and report.totals.stays_booked:
         sections.append(_booked(context))
-    if report.complete and report.stays:
-        verdict = sections[-1].heading
-    elif sections:
-        verdict = " ".join(s.heading for s in sections if s.kind != "booked")
-    else:
-        verdict = w._("No stays were requested and none are booked.")
     return Summary(
         w.locale,
         report.complete,
-        verdict,
+        _verdict(w, facts),
         tuple(sections),
         events=_events(w, report),
         details=_range_words(w, report, dates=True) if detail else (),
     )
+
+
+# --- the verdict: what the first paragraph reads of a report, and its words -------
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictFacts:
+    """All that the first paragraph of a summary (:attr:`Summary.verdict`), and
+    the section headings it is made of, read of a report.
+
+    Reports with equal facts get the same verdict in every locale, word for
+    word, whatever their dates, rooms and references: a verdict can be worded
+    once per facts (:func:`say_verdict`) and reused. Made by
+    :func:`verdict_facts`; :func:`summarize` words its verdict and headings
+    from these facts, and from nothing else.
+    """
+
+    totals: Totals
+    weekly: bool
+    """:attr:`SeriesPlan.weekly` (every requested stay is in a weekly series)
+    where a heading counts stays and so says it (``NOT BOOKED: 1 of your 20
+    weekly stays.``); False where no heading would."""
+    not_booked: bool
+    """Some requested room-nights are not booked: a NOT BOOKED heading."""
+    booked_differently: int
+    """How many requested stays have nights booked differently, partly booked
+    ones too: the BOOKED DIFFERENTLY heading's count (0: no such heading)."""
+    unrequested: bool
+    """Some confirmed room-nights were not requested: a BOOKED BUT NOT
+    REQUESTED heading."""
+
+    @property
+    def complete(self) -> bool:
+        """True when everything is booked as requested and nothing else."""
+        return not (self.not_booked or self.booked_differently or self.unrequested)
+
+
+def verdict_facts(report: Report) -> VerdictFacts:
+    """What the verdict of ``report``'s summary reads of it (see
+    :class:`VerdictFacts`)."""
+    return _facts(report, weekly=_counts_stays(report) and _weekly(report))
+
+
+def _facts(report: Report, *, weekly: bool) -> VerdictFacts:
+    """The facts of ``report``, its ``weekly`` as :func:`_weekly` finds it."""
+    return VerdictFacts(
+        totals=report.totals,
+        weekly=weekly and _counts_stays(report),
+        not_booked=bool(report.not_booked),
+        # Stays partly booked differently count too: each is one to look at.
+        booked_differently=len({item.stay for item in report.booked_differently}),
+        unrequested=bool(report.unrequested),
+    )
+
+
+def _counts_stays(report: Report) -> bool:
+    """True when a heading of the verdict counts stays ("1 of your 20 weekly
+    stays"), and so says whether they are weekly."""
+    return bool(report.not_booked or report.booked_differently)
+
+
+def say_verdict(facts: VerdictFacts, *, locale: str = DEFAULT_LOCALE) -> str:
+    """The verdict of a summary with these ``facts`` in ``locale``: the
+    :attr:`Summary.verdict` of every report whose :func:`verdict_facts` they are.
+    """
+    return _verdict(_Words(locale, facts.totals.requested_stays, None), facts)
+
+
+def _verdict(w: _Words, facts: VerdictFacts) -> str:
+    """The headings of the problems, or that everything is booked as requested
+    (or that nothing was requested)."""
+    if facts.complete:
+        if facts.totals.requested_stays:
+            return _complete_heading(w, facts)
+        return w._("No stays were requested and none are booked.")
+    headings = (
+        (facts.not_booked, _not_booked_heading),
+        (facts.booked_differently, _booked_differently_heading),
+        (facts.unrequested, _unrequested_heading),
+    )
+    return " ".join(heading(w, facts) for shown, heading in headings if shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,11 +503,7 @@ def plan_series(report: Report) -> SeriesPlan:
     requested; else its stays are told apart by outcome, and each outcome's
     regular runs are series of their own.
     """
-    # A flexible request or a cancelled reservation is said on its own.
-    regular = [
-        s for s in report.stays if s.earliest_arrival is None and not s.cancelled
-    ]
-    runs, single = find_runs(regular)
+    runs, single = _requested_runs(report)
     by_number = {result.stay: result for result in report.stays}
     told: list[Run] = []
     loose: list[StayResult] = list(single) + [
@@ -440,14 +524,34 @@ def plan_series(report: Report) -> SeriesPlan:
         booked=tuple(sorted((*told, *booked_runs), key=lambda run: run.first)),
         lost=lost,
         single=booked_single,
-        weekly=bool(runs) and not single and all(run.weekly for run in runs),
+        weekly=_all_weekly(runs, single),
     )
+
+
+def _requested_runs(report: Report) -> tuple[tuple[Run, ...], tuple[StayResult, ...]]:
+    """The series found in the request, and its regular stays in none."""
+    # A flexible request or a cancelled reservation is said on its own.
+    regular = [
+        s for s in report.stays if s.earliest_arrival is None and not s.cancelled
+    ]
+    return find_runs(regular)
+
+
+def _all_weekly(runs: Sequence[Run], single: Sequence[StayResult]) -> bool:
+    """True when every regular requested stay is in a series, and each is weekly."""
+    return bool(runs) and not single and all(run.weekly for run in runs)
+
+
+def _weekly(report: Report) -> bool:
+    """:attr:`SeriesPlan.weekly` of ``report``, without the rest of its plan."""
+    return _all_weekly(*_requested_runs(report))
 
 
 @dataclass(frozen=True, slots=True)
 class _Context:
     w: _Words
     report: Report
+    facts: VerdictFacts
     refs: _Refs
     runs: tuple[Run, ...]
     """The series said as booked as requested (with their exceptions)."""
@@ -457,16 +561,6 @@ class _Context:
     """The stays booked as requested that are in no series."""
     by_number: Mapping[int, StayResult]
     in_run: frozenset[int]
-    weekly: bool
-
-    def of_total(self, messages: Sequence[tuple[str, str]], n: int) -> str:
-        """``NOT BOOKED: 1 of your 20 weekly stays.`` (the plural follows the
-        total: "1 of 1 requested stay", "1 of 20 ... stays")."""
-        total = self.report.totals.requested_stays
-        weekly, requested = messages
-        return self.w._n(*(weekly if self.weekly else requested), total).format(
-            count=self.w.number(n), total=self.w.number(total)
-        )
 
     def series(self, run: Run, *, booked_only: bool = False) -> str:
         """``every week Mon–Fri, 5 Jan – 22 May 2026, except 9–13 Mar``."""
@@ -543,12 +637,22 @@ def _in_order(ranges: Iterable[Range]) -> list[Range]:
     return sorted(ranges, key=lambda item: (item.check_in, item.stay or 0))
 
 
-def _not_booked(c: _Context) -> Section:
-    w = c.w
-    _ = w._
-    totals = c.report.totals
+def _of_total(
+    w: _Words, facts: VerdictFacts, messages: Sequence[tuple[str, str]], n: int
+) -> str:
+    """``NOT BOOKED: 1 of your 20 weekly stays.`` (the plural follows the
+    total: "1 of 1 requested stay", "1 of 20 ... stays")."""
+    total = facts.totals.requested_stays
+    weekly, requested = messages
+    return w._n(*(weekly if facts.weekly else requested), total).format(
+        count=w.number(n), total=w.number(total)
+    )
+
+
+def _not_booked_heading(w: _Words, facts: VerdictFacts) -> str:
+    totals = facts.totals
     headings = [
-        c.of_total(messages, n)
+        _of_total(w, facts, messages, n)
         for n, messages in (
             (
                 totals.stays_not_booked,
@@ -579,6 +683,12 @@ def _not_booked(c: _Context) -> Section:
         )
         if n
     ]
+    return " ".join(headings) or w._("NOT BOOKED")
+
+
+def _not_booked(c: _Context) -> Section:
+    w = c.w
+    _ = w._
     # A series of which nothing is booked is said as one.
     lost = c.lost
     lost_stays = {n for run in lost for n in run.stays}
@@ -621,16 +731,16 @@ def _not_booked(c: _Context) -> Section:
     entries.sort(key=lambda entry: entry[0])
     return Section(
         "not_booked",
-        " ".join(headings) or _("NOT BOOKED"),
+        _not_booked_heading(w, c.facts),
         tuple(text for _day, text in entries),
         _("NOT BOOKED"),
     )
 
 
-def _booked_differently(c: _Context) -> Section:
-    w = c.w
-    _ = w._
-    heading = c.of_total(
+def _booked_differently_heading(w: _Words, facts: VerdictFacts) -> str:
+    return _of_total(
+        w,
+        facts,
         (
             _plural(
                 "BOOKED DIFFERENTLY: your weekly stay.",
@@ -641,9 +751,13 @@ def _booked_differently(c: _Context) -> Section:
                 "BOOKED DIFFERENTLY: {count} of your {total} requested stays.",
             ),
         ),
-        # Stays partly booked differently count here too: each is one to look at.
-        len({item.stay for item in c.report.booked_differently}),
+        facts.booked_differently,
     )
+
+
+def _booked_differently(c: _Context) -> Section:
+    w = c.w
+    _ = w._
     items: list[str] = []
     for item in _in_order(c.report.booked_differently):
         assert isinstance(item, DifferentRange)
@@ -662,17 +776,25 @@ def _booked_differently(c: _Context) -> Section:
             w.stay_dates(item), [*details, refs] if refs else details, item.stay
         )
         items.append(_("{where}: {what}").format(where=where, what=what))
-    return Section("booked_differently", heading, tuple(items), _("BOOKED DIFFERENTLY"))
+    return Section(
+        "booked_differently",
+        _booked_differently_heading(w, c.facts),
+        tuple(items),
+        _("BOOKED DIFFERENTLY"),
+    )
+
+
+def _unrequested_heading(w: _Words, facts: VerdictFacts) -> str:
+    return w.counted(
+        "BOOKED BUT NOT REQUESTED: {count} room-night.",
+        "BOOKED BUT NOT REQUESTED: {count} room-nights.",
+        facts.totals.unrequested_room_nights,
+    )
 
 
 def _unrequested(c: _Context) -> Section:
     w = c.w
     _ = w._
-    heading = w.counted(
-        "BOOKED BUT NOT REQUESTED: {count} room-night.",
-        "BOOKED BUT NOT REQUESTED: {count} room-nights.",
-        c.report.totals.unrequested_room_nights,
-    )
     items: list[str] = []
     for item in _in_order(c.report.unrequested):
         details = [
@@ -688,7 +810,22 @@ def _unrequested(c: _Context) -> Section:
                 where=where, what=_("booked, but not requested.")
             )
         )
-    return Section("unrequested", heading, tuple(items), _("BOOKED BUT NOT REQUESTED"))
+    return Section(
+        "unrequested",
+        _unrequested_heading(w, c.facts),
+        tuple(items),
+        _("BOOKED BUT NOT REQUESTED"),
+    )
+
+
+def _complete_heading(w: _Words, facts: VerdictFacts) -> str:
+    totals = facts.totals
+    return w.counted(
+        "Your stay is booked as requested ({nights}).",
+        "All {count} of your stays are booked as requested ({nights}).",
+        totals.requested_stays,
+        nights=w.nights(totals.requested_nights),
+    )
 
 
 def _booked(c: _Context) -> Section:
@@ -731,16 +868,9 @@ def _booked(c: _Context) -> Section:
         )
     descriptions.sort(key=lambda entry: entry[0])
     items = tuple(text for _day, text in descriptions)
-    totals = c.report.totals
     label = _("BOOKED")
-    if c.report.complete:
-        heading = w.counted(
-            "Your stay is booked as requested ({nights}).",
-            "All {count} of your stays are booked as requested ({nights}).",
-            totals.requested_stays,
-            nights=w.nights(totals.requested_nights),
-        )
-        return Section("booked", heading, items, label)
+    if c.facts.complete:
+        return Section("booked", _complete_heading(w, c.facts), items, label)
     if len(items) == 1:
         return Section(
             "booked", _("Booked as requested: {what}.").format(what=items[0]), (), label
