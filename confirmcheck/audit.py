@@ -22,8 +22,8 @@ from enum import StrEnum
 
 from confirmcheck.diff import diff
 from confirmcheck.errors import InputError
-from confirmcheck.render import summarize
-from confirmcheck.report import Report, Totals
+from confirmcheck.render.summary import VerdictFacts, say_verdict, verdict_facts
+from confirmcheck.report import Report
 from confirmcheck.stay import Series, Stay
 
 __all__ = ["AuditResult", "Pair", "Verdict", "check_many"]
@@ -94,29 +94,32 @@ def check_many(
 class _Headlines:
     """The first paragraph of each report's summary in one locale.
 
-    That paragraph says what the totals say (how many stays are not booked, partly
-    booked, booked differently, how many room-nights nobody asked for, or that all
-    N stays and their nights are booked), so it is written once per totals: the
-    words are most of a summary's cost, and a million keys share few totals.
-    ``tests/test_audit.py`` holds the summary to that.
+    That paragraph reads only the report's
+    :class:`~confirmcheck.render.summary.VerdictFacts` (its totals, whether its
+    stays are weekly, how many stays are booked differently, which problems it
+    has), and the summary module says what those are and words them: so it is
+    written once per facts, without the rest of a summary (every range's dates
+    in words), and a million keys share few facts. ``tests/test_audit.py``
+    holds the summary to that.
     """
 
-    #: Totals remembered at most; past that, the memory starts afresh.
+    #: Facts remembered at most; past that, the memory starts afresh.
     LIMIT = 10_000
 
     def __init__(self, locale: str) -> None:
         self.locale = locale
-        self.known: dict[Totals, str] = {}
+        self.known: dict[VerdictFacts, str] = {}
         # Checked before any work, not at the first key.
-        summarize(diff((), ()), locale=locale)
+        say_verdict(verdict_facts(diff((), ())), locale=locale)
 
     def of(self, report: Report) -> str:
-        headline = self.known.get(report.totals)
+        facts = verdict_facts(report)
+        headline = self.known.get(facts)
         if headline is None:
             if len(self.known) >= self.LIMIT:
                 self.known.clear()
-            headline = summarize(report, locale=self.locale).verdict
-            self.known[report.totals] = headline
+            headline = say_verdict(facts, locale=self.locale)
+            self.known[facts] = headline
         return headline
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import io
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,63 @@ from confirmcheck import (
 )
 from confirmcheck.audit import Pair
 from confirmcheck.cli import main
-from tests.strategies import sides
+from confirmcheck.render.series import MIN_STAYS
+from confirmcheck.render.summary import say_verdict, verdict_facts
+from tests.strategies import WINDOW_START, sides
 
 Side = list[Stay | Series]
 WEEK = Stay(dt.date(2026, 3, 9), dt.date(2026, 3, 13))
+
+# A series starts after the window of tests.strategies, so that it and the stays
+# drawn there do not overlap. Its step: 7 and 14 days are weekly, 3 and 9 not.
+SERIES_START = WINDOW_START + dt.timedelta(days=42)
+STEPS = (7, 14, 3, 9)
+# What becomes of each stay of a series: booked as requested, not at all, as
+# another room type, or only its first night (as requested or as another type).
+FATES = ("booked", "missing", "other_room", "first_night", "first_night_other")
+
+
+def _series(
+    first: dt.date, nights: int, fates: tuple[str, ...], step: int
+) -> tuple[Side, Side]:
+    """A request of one stay every ``step`` days, and its confirmation."""
+    requested: Side = []
+    confirmed: Side = []
+    for k, fate in enumerate(fates):
+        check_in = first + dt.timedelta(days=k * step)
+        stay = Stay(check_in, check_in + dt.timedelta(days=nights), room_type="single")
+        requested.append(stay)
+        room_type = "double" if fate.endswith("other") else "single"
+        if fate in ("booked", "other_room"):
+            confirmed.append(dataclasses.replace(stay, room_type=room_type))
+        elif fate.startswith("first_night"):
+            confirmed.append(
+                Stay(check_in, check_in + dt.timedelta(days=1), room_type=room_type)
+            )
+    return requested, confirmed
+
+
+@st.composite
+def series_templates(draw: st.DrawFn) -> Callable[[int], tuple[Side, Side]]:
+    """A series of 3 to 5 stays of 2 or 3 nights and what becomes of each, as a
+    function of its step in days: the same request, weekly or not."""
+    count = draw(st.integers(MIN_STAYS, 5))
+    fates = draw(st.lists(st.sampled_from(FATES), min_size=count, max_size=count))
+    first = SERIES_START + dt.timedelta(days=draw(st.integers(0, 6)))
+    return functools.partial(_series, first, draw(st.integers(2, 3)), tuple(fates))
+
+
+def series_pairs() -> st.SearchStrategy[tuple[Side, Side]]:
+    """A series and its confirmation, weekly or every few days."""
+    return series_templates().flatmap(lambda make: st.sampled_from(STEPS).map(make))
+
+
+def key_pairs(max_size: int = 3) -> st.SearchStrategy[tuple[Side, Side]]:
+    """The two sides of one key: a few stays each, or a series."""
+    return st.one_of(
+        st.tuples(sides(max_size=max_size), sides(max_size=max_size)),
+        series_pairs(),
+    )
 
 
 def expected_verdict(requested: Side, confirmed: Side) -> Verdict:
@@ -45,18 +99,18 @@ def expected_verdict(requested: Side, confirmed: Side) -> Verdict:
     return Verdict.DIFFERS
 
 
-@given(st.lists(st.tuples(sides(max_size=3), sides(max_size=3)), max_size=6))
+@given(st.lists(key_pairs(), max_size=6), st.sampled_from(("de", "en")))
 def test_the_audit_of_n_keys_is_n_independent_diffs(
-    pairs: list[tuple[Side, Side]],
+    pairs: list[tuple[Side, Side]], locale: str
 ) -> None:
     keyed: list[Pair] = [(f"K{i}", r, c) for i, (r, c) in enumerate(pairs)]
-    results = list(check_many(keyed, locale="de"))
+    results = list(check_many(keyed, locale=locale))
     assert [r.key for r in results] == [key for key, _, _ in keyed]
     for result, (requested, confirmed) in zip(results, pairs, strict=True):
         report = diff(requested, confirmed)
         assert result.report == report
         assert result.verdict is expected_verdict(requested, confirmed)
-        assert result.headline == summarize(report, locale="de").verdict
+        assert result.headline == summarize(report, locale=locale).verdict
         assert result.error is None
 
 
@@ -75,20 +129,104 @@ def _moved(items: Side, days: int, room_type: str) -> Side:
     return out
 
 
-@given(sides(max_size=4), sides(max_size=4), st.integers(1, 400))
-def test_the_summary_headline_says_what_the_totals_say(
-    requested: Side, confirmed: Side, days: int
+NO_STAYS: tuple[Side, Side] = ([], [])
+
+
+@given(
+    # Stays, or none besides a series: every stay in a series, weekly or not.
+    st.tuples(sides(max_size=4), sides(max_size=4)) | st.just(NO_STAYS),
+    st.none() | series_templates(),
+    st.tuples(st.sampled_from(STEPS), st.sampled_from(STEPS)),
+    st.integers(1, 400),
+)
+def test_reports_with_the_same_verdict_facts_get_the_same_verdict(
+    stays: tuple[Side, Side],
+    series: Callable[[int], tuple[Side, Side]] | None,
+    steps: tuple[int, int],
+    days: int,
 ) -> None:
-    # check_many writes a headline once per totals: reports with the same totals
-    # (here: other dates, one room type for all) must get the same first paragraph.
-    report = diff(requested, confirmed)
-    other = diff(_moved(requested, days, "loft"), _moved(confirmed, days, "loft"))
+    # check_many words a headline once per verdict_facts: reports with the same
+    # facts (here: other dates, one room type for all; or the series at another
+    # step, weekly or not) must get the same first paragraph, the one
+    # say_verdict words from the facts.
+    def sides_of(step: int) -> tuple[Side, Side]:
+        requested, confirmed = stays
+        if series is None:
+            return requested, confirmed
+        more_requested, more_confirmed = series(step)
+        return requested + more_requested, confirmed + more_confirmed
+
+    step, other_step = steps
+    first = sides_of(step)
+    report = diff(*first)
+    others = [
+        diff(*(_moved(side, days, "loft") for side in first)),
+        diff(*sides_of(other_step)),
+    ]
+    facts = verdict_facts(report)
     for locale in ("en", "de"):
-        if other.totals == report.totals:
-            assert (
-                summarize(other, locale=locale).verdict
-                == summarize(report, locale=locale).verdict
-            )
+        verdict = summarize(report, locale=locale).verdict
+        assert say_verdict(facts, locale=locale) == verdict
+        for other in others:
+            if verdict_facts(other) == facts:
+                assert summarize(other, locale=locale).verdict == verdict
+
+
+def _weekly_and_odd() -> tuple[Side, Side]:
+    """Four 2-night stays a week apart, and four 9 days apart."""
+    start, end = dt.date(2026, 3, 2), dt.date(2026, 3, 4)
+    weekly: Side = [
+        Stay(start + dt.timedelta(weeks=k), end + dt.timedelta(weeks=k))
+        for k in range(4)
+    ]
+    odd: Side = [
+        Stay(start + dt.timedelta(days=9 * k), end + dt.timedelta(days=9 * k))
+        for k in range(4)
+    ]
+    return weekly, odd
+
+
+def test_a_headline_says_weekly_only_of_weekly_stays() -> None:
+    # Equal totals; the first key's headline was once reused for the second.
+    weekly, odd = _weekly_and_odd()
+    assert diff(weekly, weekly[:3]).totals == diff(odd, odd[:3]).totals
+    pairs: list[Pair] = [("W", weekly, weekly[:3]), ("O", odd, odd[:3])]
+    for order in (pairs, pairs[::-1]):
+        headlines = {r.key: r.headline for r in check_many(order, locale="en")}
+        assert headlines == {
+            "W": "NOT BOOKED: 1 of your 4 weekly stays.",
+            "O": "NOT BOOKED: 1 of your 4 requested stays.",
+        }
+
+
+def test_a_headline_counts_the_stays_booked_differently() -> None:
+    # Two stays, each partly booked, two nights booked differently in all: in
+    # one stay, or one in each. The totals are the same.
+    day = dt.date(2026, 4, 1)
+
+    def stay(start: int, end: int, room_type: str) -> Stay:
+        return Stay(
+            day + dt.timedelta(start), day + dt.timedelta(end), room_type=room_type
+        )
+
+    requested: Side = [stay(0, 3, "double"), stay(9, 12, "double")]
+    in_one: Side = [stay(0, 2, "single"), stay(9, 11, "double")]
+    in_both: Side = [
+        stay(0, 1, "single"),
+        stay(1, 2, "double"),
+        stay(9, 10, "single"),
+        stay(10, 11, "double"),
+    ]
+    assert diff(requested, in_one).totals == diff(requested, in_both).totals
+    pairs: list[Pair] = [("1", requested, in_one), ("2", requested, in_both)]
+    for order in (pairs, pairs[::-1]):
+        headlines = {r.key: r.headline for r in check_many(order, locale="en")}
+        assert headlines == {
+            "1": "PARTLY BOOKED: 2 of your 2 requested stays. "
+            "BOOKED DIFFERENTLY: 1 of your 2 requested stays.",
+            "2": "PARTLY BOOKED: 2 of your 2 requested stays. "
+            "BOOKED DIFFERENTLY: 2 of your 2 requested stays.",
+        }
 
 
 def test_check_many_is_lazy_and_takes_an_unreadable_side() -> None:
