@@ -31,7 +31,7 @@ from confirmcheck.audit import Pair
 from confirmcheck.cli import main
 from confirmcheck.render.series import MIN_STAYS
 from confirmcheck.render.summary import say_verdict, verdict_facts
-from tests.strategies import WINDOW_START, sides
+from tests.strategies import WINDOW_START, sides, stays
 
 Side = list[Stay | Series]
 WEEK = Stay(dt.date(2026, 3, 9), dt.date(2026, 3, 13))
@@ -335,3 +335,89 @@ def test_the_first_pass_finds_what_the_diff_finds(
 
 def _has_stays(pairs: list[tuple[str, Side, Side]], key: str) -> bool:
     return any(k == key and (r or c) for k, r, c in pairs)
+
+
+# --- keys of one shape: audited once, each getting what it would alone ---------
+
+REF_NAMES = (None, "A-1", "B-2")
+
+
+def _weekly_run(stay: Stay, count: int) -> Side:
+    """``stay`` every week, ``count`` times, each a plain stay of its own."""
+    return [
+        dataclasses.replace(
+            stay,
+            check_in=stay.check_in + dt.timedelta(weeks=week),
+            check_out=stay.check_out + dt.timedelta(weeks=week),
+        )
+        for week in range(count)
+    ]
+
+
+def _variant(items: Side, days: int, refs: dict[str | None, str | None]) -> Side:
+    """The same stays ``days`` later, their references renamed by ``refs``."""
+    out: Side = []
+    for item in items:
+        stay = item.first if isinstance(item, Series) else item
+        moved = dataclasses.replace(
+            stay,
+            check_in=stay.check_in + dt.timedelta(days),
+            check_out=stay.check_out + dt.timedelta(days),
+            ref=refs[stay.ref],
+        )
+        out.append(Series(moved, item.rrule) if isinstance(item, Series) else moved)
+    return out
+
+
+with_runs = st.one_of(
+    sides(max_size=3),
+    st.builds(_weekly_run, stays(refs=True), st.integers(3, 4)),
+)
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(st.tuples(with_runs, with_runs), min_size=1, max_size=3),
+    st.lists(
+        st.tuples(st.integers(0, 2), st.integers(-90, 90), st.permutations(REF_NAMES)),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_keys_of_one_shape_get_what_each_would_get_alone(
+    bases: list[tuple[Side, Side]],
+    variants: list[tuple[int, int, list[str | None]]],
+) -> None:
+    # The command audits keys alike but for their dates and the names of their
+    # references once. Variants of a few keys, moved in time and with their
+    # references renamed (which may reorder identical stays), must each get
+    # what the diff of their own stays says.
+    pairs: list[tuple[str, Side, Side]] = [
+        (f"K{i:02d}", r, c) for i, (r, c) in enumerate(bases)
+    ]
+    for j, (base, days, names) in enumerate(variants):
+        asked, given = bases[base % len(bases)]
+        refs = dict(zip(REF_NAMES, names, strict=True))
+        pairs.append(
+            (f"V{j:02d}", _variant(asked, days, refs), _variant(given, days, refs))
+        )
+    pairs = [(key, r, c) for key, r, c in pairs if r or c]
+    requested = [row for key, r, _ in pairs for row in _csv_rows(key, r)]
+    confirmed = [row for key, _, c in pairs for row in _csv_rows(key, c)]
+    expected = [result_line(r) for r in check_many(pairs, locale="en")]
+    assert _audit(requested, confirmed, "--chunk-size", "4") == expected
+
+
+def test_counts_a_stay_may_not_have_are_invalid_keys_each_with_its_line() -> None:
+    # 20000 rooms are more than a stay may have: neither the first pass (K1 is
+    # the same on both sides) nor a shape shared by the three keys may settle
+    # them; each key's error names its own line.
+    rows = [f"K{i},2026-03-0{i},2026-03-0{i + 2},20000,,,\n" for i in (1, 2, 3)]
+    found = _audit(rows, rows[:1])
+    assert [(r["key"], r["verdict"]) for r in found] == [
+        ("K1", "invalid"),
+        ("K2", "invalid"),
+        ("K3", "invalid"),
+    ]
+    lines = [r["error"].split(",")[0].rsplit(" ", 1)[-1] for r in found]
+    assert lines == ["2", "3", "4"]

@@ -27,7 +27,7 @@ from confirmcheck.bulk.chunks import Chunk
 from confirmcheck.bulk.sources import CSV_FIELDS
 from confirmcheck.errors import InputError, Problem
 from confirmcheck.readers.json import parse_json, read_stay, read_stays_file
-from confirmcheck.stay import Series, Stay, expand
+from confirmcheck.stay import MAX_COUNT, Series, Stay, expand
 
 __all__ = [
     "RESULT_SCHEMA",
@@ -57,13 +57,23 @@ WORST = 20
 
 # What a plain record looks like; anything else is read record by record.
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_COUNT = r"^[1-9][0-9]{0,5}$"
+_COUNT = r"^[1-9][0-9]{0,4}$"
 _TEXT = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _REQUESTED, _CONFIRMED = 0, 1
 _CHECK_IN = pl.col("check_in").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
 _CHECK_OUT = pl.col("check_out").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+
+
+def _count_or_null(name: str) -> pl.Expr:
+    """The field is left out, or a count a stay may have (1 to MAX_COUNT)."""
+    count = pl.col(name)
+    return count.is_null() | (
+        count.str.contains(_COUNT) & (count.cast(pl.Int64, strict=False) <= MAX_COUNT)
+    )
+
+
 #: A CSV record whose fields are all well-formed, and no series: its stay is made
 #: from the values Polars read, and it may be settled by the first pass.
 _PLAIN = (
@@ -72,8 +82,8 @@ _PLAIN = (
     & pl.col("check_in").str.contains(_DATE)
     & pl.col("check_out").str.contains(_DATE)
     & (_CHECK_OUT > _CHECK_IN)
-    & (pl.col("rooms").is_null() | pl.col("rooms").str.contains(_COUNT))
-    & (pl.col("guests").is_null() | pl.col("guests").str.contains(_COUNT))
+    & _count_or_null("rooms")
+    & _count_or_null("guests")
     & (pl.col("room_type").is_null() | pl.col("room_type").str.contains(_TEXT))
     & (pl.col("ref").is_null() | pl.col("ref").str.contains(_TEXT))
     & pl.col("rrule").is_null()
@@ -123,9 +133,9 @@ def audit_chunk(chunk: Chunk, settings: Settings) -> ChunkOutcome:
     others = rows.join(same, on="key", how="anti")
     if settings.window is not None:
         same = same.filter("arriving")
-    results = list(check_many(_pairs(others, settings), locale=settings.locale))
-    complete = _complete_rows(rows, same, settings)
-    found = pl.concat([complete, result_rows(results)]).sort("key", maintain_order=True)
+    found = pl.concat(
+        [_complete_rows(rows, same, settings), _differing_rows(others, settings)]
+    ).sort("key", maintain_order=True)
     return ChunkOutcome(
         text=format_rows(found, settings.format),
         keys=keys,
@@ -238,6 +248,106 @@ def _complete_rows(
         first_affected=text,
         summary="summary",
         error=text,
+    )
+
+
+def _differing_rows(rows: pl.DataFrame, settings: Settings) -> pl.DataFrame:
+    """Result rows of the keys the first pass did not settle.
+
+    A key's result depends on its stays only up to a shift in time and the order
+    of its references: the diff compares dates with one another and references
+    only to order identical stays, and the summary's first paragraph names no
+    date. So keys of the same *shape* (see :func:`_shapes`) are audited once,
+    through the diff, and the others of that shape take its result, their first
+    affected night moved by as many days as their stays are. Most keys that
+    differ do so in a few ways (a night short, another room type), so a million
+    keys come down to a few thousand diffs. A key that is not plain, or whose
+    shape's first key cannot be read (its error names its own line), is audited
+    on its own.
+    """
+    shaped = _shapes(rows, settings.window)
+    if settings.window is not None:
+        left_out = shaped.filter(~pl.col("arriving"))
+        rows = rows.join(left_out, on="key", how="anti")
+        shaped = shaped.filter("arriving")
+    examples = shaped.unique("shape", keep="first", maintain_order=True)
+    audited = result_rows(
+        list(
+            check_many(
+                _pairs(rows.join(examples, on="key", how="semi"), settings),
+                locale=settings.locale,
+            )
+        )
+    )
+    first = pl.col("first_affected").str.to_date("%Y-%m-%d")
+    by_shape = (
+        examples.join(audited, on="key")
+        .filter(pl.col("verdict") != Verdict.INVALID.value)
+        .select(
+            "shape",
+            *[name for name in RESULT_SCHEMA if name not in ("key", "first_affected")],
+            moved_by=(first - pl.col("anchor")).dt.total_days(),
+        )
+    )
+    shared = shaped.join(by_shape, on="shape").select(
+        *[
+            (pl.col("anchor") + pl.duration(days="moved_by"))
+            .dt.to_string("%Y-%m-%d")
+            .alias(name)
+            if name == "first_affected"
+            else name
+            for name in RESULT_SCHEMA
+        ]
+    )
+    alone = rows.join(shared, on="key", how="anti")
+    found = check_many(_pairs(alone, settings), locale=settings.locale)
+    return pl.concat([shared, result_rows(list(found))])
+
+
+def _shapes(rows: pl.DataFrame, window: tuple[dt.date, dt.date] | None) -> pl.DataFrame:
+    """The keys whose records are all plain: the key, its shape, its anchor (the
+    first check-in of either side) and whether it arrives in ``window``.
+
+    The shape is the key's records in order, side by side, each with its dates
+    as days after the anchor, its rooms, room type (as written) and guests, and
+    the rank of its reference among the key's references: what the diff and the
+    first paragraph read of the records, but for where they are in time.
+    """
+    check_in, check_out = _CHECK_IN, _CHECK_OUT
+    anchor = check_in.min().over("key")
+    start, end = window if window is not None else (dt.date.min, dt.date.max)
+    token = pl.concat_str(
+        pl.col("side").cast(pl.String),
+        (check_in - anchor).dt.total_days().cast(pl.String),
+        (check_out - anchor).dt.total_days().cast(pl.String),
+        pl.col("rooms").fill_null("1"),
+        pl.col("room_type").fill_null("\x00"),
+        pl.col("guests").fill_null(""),
+        # The diff orders identical stays by reference (None as ""): only the
+        # order of a key's references matters, not what they say.
+        pl.col("ref").fill_null("").rank("dense").over("key").cast(pl.String),
+        separator="\x1f",
+    )
+    return (
+        rows.sort("key", "side", "line", maintain_order=True)
+        .select(
+            "key",
+            plain=_PLAIN,
+            token=token,
+            anchor=anchor,
+            arriving=(pl.col("side") == _REQUESTED)
+            & (check_in < end).fill_null(False)
+            & (check_out > start).fill_null(False),
+        )
+        .group_by("key", maintain_order=True)
+        .agg(
+            pl.col("plain").all(),
+            pl.col("token").str.join("\x1e").alias("shape"),
+            pl.col("anchor").first(),
+            pl.col("arriving").any(),
+        )
+        .filter("plain")
+        .drop("plain")
     )
 
 
