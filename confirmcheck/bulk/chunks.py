@@ -9,14 +9,19 @@ batch or two per side, whatever the size of the files.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 import polars as pl
 
 from confirmcheck.bulk.sources import SCHEMA
 
 __all__ = ["Chunk", "chunks"]
+
+#: How a chunk is compressed on its way to a worker.
+COMPRESSION: Literal["lz4", "zstd"] = "zstd"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +30,23 @@ class Chunk:
 
     requested: pl.DataFrame
     confirmed: pl.DataFrame
+
+    def __reduce__(self) -> tuple[Callable[[bytes, bytes], Chunk], tuple[bytes, bytes]]:
+        """A chunk travels to a worker (of a process pool or a Dask cluster) as
+        compressed Arrow IPC. Pickled as they are, Polars' text columns take 16
+        bytes a value, empty or not: a million keys made 447 MB of pickles out of
+        118 MB of CSV, and copying them was most of what a second process added."""
+        return _unpacked, (_packed(self.requested), _packed(self.confirmed))
+
+
+def _packed(rows: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    rows.write_ipc(buffer, compression=COMPRESSION)
+    return buffer.getvalue()
+
+
+def _unpacked(requested: bytes, confirmed: bytes) -> Chunk:
+    return Chunk(pl.read_ipc(io.BytesIO(requested)), pl.read_ipc(io.BytesIO(confirmed)))
 
 
 @dataclass(slots=True)
