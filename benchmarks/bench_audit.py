@@ -164,9 +164,16 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="10,000 keys; no verdict")
     parser.add_argument("--data", type=Path, help="keep the exports in this folder")
     options = parser.parse_args()
+    if options.data is not None:
+        return run(options, options.data)
+    # Generated exports are hundreds of MB: gone when the run ends.
+    with tempfile.TemporaryDirectory(prefix="bench-audit-") as folder:
+        return run(options, Path(folder))
+
+
+def run(options: argparse.Namespace, folder: Path) -> int:
     keys = 10_000 if options.quick else options.keys
     small = min(10_000, keys // 10)
-    folder = options.data or Path(tempfile.mkdtemp(prefix="bench-audit-"))
     print(
         f"bench_audit: {keys:,} keys, {platform.python_implementation()} "
         f"{platform.python_version()}, {os.cpu_count()} CPUs, "
