@@ -354,10 +354,13 @@ def _weekly_run(stay: Stay, count: int) -> Side:
     ]
 
 
-def _variant(items: Side, days: int, refs: dict[str | None, str | None]) -> Side:
-    """The same stays ``days`` later, their references renamed by ``refs``."""
+def _variant(
+    items: Side, days: int, refs: dict[str | None, str | None], change: str
+) -> Side:
+    """The same stays ``days`` later, their references renamed by ``refs``, and
+    the first stay's rooms, guests or room type changed (``change``)."""
     out: Side = []
-    for item in items:
+    for index, item in enumerate(items):
         stay = item.first if isinstance(item, Series) else item
         moved = dataclasses.replace(
             stay,
@@ -365,6 +368,13 @@ def _variant(items: Side, days: int, refs: dict[str | None, str | None]) -> Side
             check_out=stay.check_out + dt.timedelta(days),
             ref=refs[stay.ref],
         )
+        if index == 0 and change == "rooms":
+            moved = dataclasses.replace(moved, rooms=moved.rooms % 3 + 1)
+        elif index == 0 and change == "guests":
+            moved = dataclasses.replace(moved, guests=2 if moved.guests == 1 else 1)
+        elif index == 0 and change == "room_type":
+            other = "suite" if moved.room_type != "suite" else "single"
+            moved = dataclasses.replace(moved, room_type=other)
         out.append(Series(moved, item.rrule) if isinstance(item, Series) else moved)
     return out
 
@@ -373,39 +383,78 @@ with_runs = st.one_of(
     sides(max_size=3),
     st.builds(_weekly_run, stays(refs=True), st.integers(3, 4)),
 )
+#: What a variant changes: nothing, a field of its first stay, or its sides
+#: (what was requested is confirmed, and the other way round).
+CHANGES = ("nothing", "rooms", "guests", "room_type", "swap")
 
 
-@settings(max_examples=60)
+@settings(max_examples=100)
 @given(
     st.lists(st.tuples(with_runs, with_runs), min_size=1, max_size=3),
     st.lists(
-        st.tuples(st.integers(0, 2), st.integers(-90, 90), st.permutations(REF_NAMES)),
+        st.tuples(
+            st.integers(0, 2),
+            st.integers(-90, 90),
+            st.permutations(REF_NAMES),
+            st.sampled_from(CHANGES),
+            st.booleans(),
+        ),
         min_size=1,
-        max_size=8,
+        max_size=10,
     ),
 )
 def test_keys_of_one_shape_get_what_each_would_get_alone(
     bases: list[tuple[Side, Side]],
-    variants: list[tuple[int, int, list[str | None]]],
+    variants: list[tuple[int, int, list[str | None], str, bool]],
 ) -> None:
     # The command audits keys alike but for their dates and the names of their
-    # references once. Variants of a few keys, moved in time and with their
-    # references renamed (which may reorder identical stays), must each get
-    # what the diff of their own stays says.
+    # references once. Variants of a few keys, moved in time, with their
+    # references renamed (which may reorder identical stays) and now and then
+    # one field of a stay changed, must each get what the diff of their own
+    # stays says.
     pairs: list[tuple[str, Side, Side]] = [
         (f"K{i:02d}", r, c) for i, (r, c) in enumerate(bases)
     ]
-    for j, (base, days, names) in enumerate(variants):
+    for j, (base, days, names, change, on_requested) in enumerate(variants):
         asked, given = bases[base % len(bases)]
+        if change == "swap":
+            asked, given = given, asked
         refs = dict(zip(REF_NAMES, names, strict=True))
+        asked_change, given_change = (
+            (change, "nothing") if on_requested else ("nothing", change)
+        )
         pairs.append(
-            (f"V{j:02d}", _variant(asked, days, refs), _variant(given, days, refs))
+            (
+                f"V{j:02d}",
+                _variant(asked, days, refs, asked_change),
+                _variant(given, days, refs, given_change),
+            )
         )
     pairs = [(key, r, c) for key, r, c in pairs if r or c]
     requested = [row for key, r, _ in pairs for row in _csv_rows(key, r)]
     confirmed = [row for key, _, c in pairs for row in _csv_rows(key, c)]
     expected = [result_line(r) for r in check_many(pairs, locale="en")]
     assert _audit(requested, confirmed, "--chunk-size", "4") == expected
+
+
+def test_the_order_of_references_is_part_of_a_shape() -> None:
+    # Identical stays but for their rooms take the rooms confirmed in the order
+    # of their references: with 2 rooms for 3, K1's 2-room request (A-1) is
+    # served first and the 1-room one is not booked; in K2, the other way round,
+    # the 2-room request is partly booked.
+    def rows(key: str, refs: tuple[str, str]) -> list[str]:
+        return [
+            f"{key},2026-03-02,2026-03-04,2,double,,{refs[0]}\n",
+            f"{key},2026-03-02,2026-03-04,1,double,,{refs[1]}\n",
+        ]
+
+    requested = rows("K1", ("A-1", "B-2")) + rows("K2", ("B-2", "A-1"))
+    confirmed = [f"{key},2026-03-02,2026-03-04,2,double,,\n" for key in ("K1", "K2")]
+    found = _audit(requested, confirmed)
+    assert [r["summary"] for r in found] == [
+        "NOT BOOKED: 1 of your 2 requested stays.",
+        "PARTLY BOOKED: 1 of your 2 requested stays.",
+    ]
 
 
 def test_counts_a_stay_may_not_have_are_invalid_keys_each_with_its_line() -> None:
