@@ -18,6 +18,12 @@ confirmation and 2% with another room type. Measured in the same run:
   (a local cluster of 2 workers), ``--jobs 1`` on 10,000 keys for the growth, and
   ``--jobs 1`` on the same exports shuffled (sorted in memory, not streamed).
 
+Each audit runs ``--rounds`` times (3), interleaved with the others, and the
+best run is kept: on a shared machine the speed drifts within minutes, and the
+ratios must not measure that. Run it after ``uv sync --compile-bytecode``
+(see benchmarks/README.md): a process that compiles Polars and Dask from source
+at start-up measures what no installed copy pays.
+
 Wall-clock seconds are what the budgets are judged on; the CPU seconds (of the
 command and every process it started) are printed too, since on a shared machine
 the wall clock also measures the neighbours.
@@ -163,6 +169,9 @@ def main() -> int:
     parser.add_argument("--keys", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="10,000 keys; no verdict")
     parser.add_argument("--data", type=Path, help="keep the exports in this folder")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of each audit; the best is kept"
+    )
     options = parser.parse_args()
     if options.data is not None:
         return run(options, options.data)
@@ -200,9 +209,11 @@ def run(options: argparse.Namespace, folder: Path) -> int:
 
     def audit(name: str, which: str, *args: str) -> None:
         exports = paths[which]
-        runs[name] = run_audit(
+        found = run_audit(
             exports.requested, exports.confirmed, folder / f"{name}.jsonl", *args
         )
+        if name not in runs or found.seconds < runs[name].seconds:
+            runs[name] = found
 
     audit_steps: list[tuple[str, Callable[[], None]]] = [
         ("jobs 1", lambda: audit("jobs 1", "csv", "--jobs", "1")),
@@ -211,8 +222,12 @@ def run(options: argparse.Namespace, folder: Path) -> int:
         ("small", lambda: audit("small", "small", "--jobs", "1")),
         ("unsorted", lambda: audit("unsorted", "unsorted", "--jobs", "1")),
     ]
-    for _, step in audit_steps:
-        step()
+    # Interleaved rounds, the best of each kept: a shared machine's speed drifts
+    # by a third within minutes, and --jobs 1 against --jobs 2 must not measure
+    # that drift.
+    for _round in range(1 if options.quick else options.rounds):
+        for _, step in audit_steps:
+            step()
     exports = paths["json"]
     slow, slow_cpu, slow_not_booked = one_by_one(
         exports.requested, exports.confirmed, folder / "one-by-one.jsonl"

@@ -142,9 +142,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     audit.add_argument(
         "--chunk-size",
         type=_positive,
-        default=25_000,
+        default=100_000,
         metavar="ROWS",
-        help="records of each side audited together (default: 25000)",
+        help="records of each side audited together (default: 100000)",
     )
     audit.add_argument(
         "--quiet", action="store_true", help="no progress bar on standard error"
