@@ -11,6 +11,9 @@ confirmation and 2% with another room type. Measured in the same run:
 * **bitmap**: the yardstick -- numpy computes only the missing nights: a bitmap
   of (key, day) for each side, requested and not confirmed, counted per key.
   The nights are prepared beforehand; only the arithmetic is timed.
+* **I/O**: Polars reads both CSV exports (every field as text) and writes the
+  audit's million result lines again, nothing else: the floor of any audit that
+  reads these files and writes these lines.
 * **one by one**: load both sides from JSON (one stays object per line), ``diff``
   each key, write each report as one JSON line: what auditing took before.
 * **audit**: the command, as a user runs it, in its own process: read the CSV
@@ -89,6 +92,22 @@ def night_codes(keys: int) -> tuple[np.ndarray, np.ndarray]:
                     index * DAYS + day for day in range(first, first + stay.nights)
                 )
     return np.array(sides[0], dtype=np.int64), np.array(sides[1], dtype=np.int64)
+
+
+def io_floor(requested: Path, confirmed: Path, results: Path, out: Path) -> float:
+    """Seconds to read both CSV exports (every field as text) and write the
+    audit's result lines again, with Polars and nothing else: what any audit
+    that reads these files and writes these lines pays before it matches a key."""
+    import polars as pl
+
+    from confirmcheck.bulk.work import RESULT_SCHEMA
+
+    lines = pl.read_ndjson(results, schema=RESULT_SCHEMA)
+    start = time.perf_counter()
+    for path in (requested, confirmed):
+        pl.read_csv(path, infer_schema=False)
+    lines.write_ndjson(out)
+    return time.perf_counter() - start
 
 
 def one_by_one(requested: Path, confirmed: Path, out: Path) -> tuple[float, float, int]:
@@ -228,6 +247,15 @@ def run(options: argparse.Namespace, folder: Path) -> int:
     for _round in range(1 if options.quick else options.rounds):
         for _, step in audit_steps:
             step()
+    floor = min(
+        io_floor(
+            paths["csv"].requested,
+            paths["csv"].confirmed,
+            folder / "jobs 1.jsonl",
+            folder / "floor.jsonl",
+        )
+        for _ in range(3)
+    )
     exports = paths["json"]
     slow, slow_cpu, slow_not_booked = one_by_one(
         exports.requested, exports.confirmed, folder / "one-by-one.jsonl"
@@ -236,6 +264,10 @@ def run(options: argparse.Namespace, folder: Path) -> int:
     print(f"{'path':<28}{'seconds':>9}{'CPU s':>8}{'peak MiB':>10}{'x bitmap':>10}")
     print(
         f"{'bitmap (missing nights)':<28}{bitmap:>9.3f}{bitmap:>8.3f}{'':>10}{1:>10.1f}"
+    )
+    print(
+        f"{'I/O: read CSV, write lines':<28}{floor:>9.2f}{'':>8}{'':>10}"
+        f"{floor / bitmap:>10.1f}"
     )
     print(
         f"{'one by one (JSON, diff)':<28}{slow:>9.2f}{slow_cpu:>8.2f}{'':>10}"
@@ -273,6 +305,9 @@ def run(options: argparse.Namespace, folder: Path) -> int:
         f"audit --jobs 2 (the default here) / bitmap: {two / bitmap:.1f}x (budget: 20x)"
     )
     print(f"audit --jobs 1 / bitmap: {one / bitmap:.1f}x")
+    print(
+        f"of which reading the CSVs and writing the lines alone: {floor / bitmap:.1f}x"
+    )
     print(f"one by one / audit --jobs 2: {slow / two:.1f}x (budget: at least 10x)")
     print(f"one by one / audit --jobs 1: {slow / one:.1f}x")
     print(f"peak memory, --jobs 1: {runs['jobs 1'].peak:.0f} MiB (budget: 1024 MiB)")

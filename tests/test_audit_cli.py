@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -121,6 +122,67 @@ def test_a_process_pool_and_dask_write_the_same_lines(
     )
     assert pool.stdout == one_job.stdout
     assert (pool.returncode, pool.stderr) == (EXIT_DIFFERS, "")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def dask_cluster(tmp_path: Path) -> Iterator[str]:
+    """A Dask cluster as users start one: the ``dask scheduler`` and ``dask
+    worker`` commands, each in a process of its own, on 127.0.0.1."""
+    from distributed import Client
+
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = (sys.executable, "-m", "dask")
+    on_loopback = ("--host", "127.0.0.1", "--no-dashboard")
+    scheduler = subprocess.Popen(
+        [*dask, "scheduler", *on_loopback, "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = subprocess.Popen(
+        [*dask, "worker", address, *on_loopback, "--nworkers", "2", "--nthreads", "1"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        # The client retries its connection until the scheduler listens.
+        with Client(address, timeout="60s") as client:  # type: ignore[no-untyped-call]
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            process.wait(timeout=60)
+
+
+def test_the_command_runs_unchanged_on_a_dask_cluster_of_its_own(
+    exports: Exports, one_job: Run, dask_cluster: str
+) -> None:
+    # The command, in a process of its own, sends its chunks to the cluster's
+    # worker processes and writes what --jobs 1 writes, with the summary.
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "confirmcheck", "audit"),
+            *(str(exports.requested), str(exports.confirmed)),
+            *("--engine", "dask", "--scheduler", dask_cluster, "--chunk-size", "37"),
+            *("--quiet", "--summary"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert (done.returncode, done.stdout) == (EXIT_DIFFERS, one_job.stdout)
+    assert done.stderr.startswith(f"keys: {KEYS:,}\n")
 
 
 def test_sorted_streamed_and_unsorted_exports_give_the_same_results(
