@@ -22,8 +22,8 @@ confirmation and 2% with another room type. Measured in the same run:
   ``--jobs 1`` on the same exports shuffled (sorted in memory, not streamed).
 
 The bitmap, the I/O and each audit run ``--rounds`` times (3), interleaved, and
-the best run of each is kept: on a shared machine the speed drifts within minutes, and the
-ratios must not measure that. Run it after ``uv sync --compile-bytecode``
+the best run of each is kept: on a shared machine the speed drifts within
+minutes, and the ratios must not measure that. Run it after ``uv sync --compile-bytecode``
 (see benchmarks/README.md): a process that compiles Polars and Dask from source
 at start-up measures what no installed copy pays.
 
