@@ -23,9 +23,10 @@ confirmation and 2% with another room type. Measured in the same run:
 
 The bitmap, the I/O and each audit run ``--rounds`` times (3), interleaved, and
 the best run of each is kept: on a shared machine the speed drifts within
-minutes, and the ratios must not measure that. Run it after ``uv sync --compile-bytecode``
-(see benchmarks/README.md): a process that compiles Polars and Dask from source
-at start-up measures what no installed copy pays.
+minutes, and the ratios must not measure that. Run it after
+``uv sync --compile-bytecode`` (see benchmarks/README.md): a process that
+compiles Polars and Dask from source at start-up measures what no installed copy
+pays.
 
 Wall-clock seconds are what the budgets are judged on; the CPU seconds (of the
 command and every process it started) are printed too, since on a shared machine
