@@ -470,3 +470,26 @@ def test_counts_a_stay_may_not_have_are_invalid_keys_each_with_its_line() -> Non
     ]
     lines = [r["error"].split(",")[0].rsplit(" ", 1)[-1] for r in found]
     assert lines == ["2", "3", "4"]
+
+
+def test_year_0000_is_an_invalid_key_wherever_it_stands() -> None:
+    # Polars reads 0000-03-02 as a date; Python has no year 0. Such a key
+    # neither takes the result of a 2026 key of its shape, nor is complete
+    # when the same on both sides, nor stops the audit: it is invalid.
+    requested = [
+        "K1,2026-03-02,2026-03-05,1,double,,\n",
+        "K2,0000-03-02,0000-03-05,1,double,,\n",
+        "K3,0000-03-02,0000-03-05,1,double,,\n",
+    ]
+    confirmed = [
+        "K1,2026-03-02,2026-03-04,1,double,,\n",
+        "K2,0000-03-02,0000-03-04,1,double,,\n",
+        "K3,0000-03-02,0000-03-05,1,double,,\n",
+    ]
+    found = _audit(requested, confirmed)
+    assert [(r["key"], r["verdict"]) for r in found] == [
+        ("K1", "differs"),
+        ("K2", "invalid"),
+        ("K3", "invalid"),
+    ]
+    assert "line 3, check_in: 0000-03-02 is not a date" in found[1]["error"]
