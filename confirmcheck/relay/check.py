@@ -204,6 +204,13 @@ def _check(
             locale=settings.locale,
             attach_calendar=settings.attach_calendar,
             stamp=stamp,
+            # As the webhook does: the hotel names the calendar's events (the
+            # confirming side knows it best), the summary names the confirmed
+            # references, and the hotel's names of its rooms come from either
+            # side, the confirming side's winning.
+            hotel=confirmed.hotel or requested.hotel,
+            confirmed=confirmed.stays,
+            room_types={**requested.room_types, **confirmed.room_types},
             allow_dkim=settings.allow_dkim,
         )
     except MailError:

@@ -251,3 +251,19 @@ def test_broken_markup_is_skipped_as_unreadable() -> None:
     assert reason(check(broken, story(), CheckSettings())) is (
         Reason.UNREADABLE_CONFIRMED
     )
+
+
+def test_the_summary_names_the_confirmed_references_and_the_hotels_room_names() -> None:
+    # As the webhook's /v1/attach and `confirmcheck check` word it: the
+    # references of what is booked, and the room as the hotel names it in the
+    # guest's language (the confirmed document's room_types).
+    settings = CheckSettings(ref_header="X-Reservation-Id", locale="de")
+    outcome = check(confirmation_mail(calendar=False), story(confirmed=True), settings)
+    assert isinstance(outcome, Checked)
+    mail = email.message_from_bytes(outcome.message, policy=email.policy.default)
+    assert isinstance(mail, EmailMessage)
+    body = mail.get_body(("plain",))
+    assert body is not None
+    text = re.sub(r"\s+", " ", body.get_content())
+    assert "AB-4711 – AB-4719, AB-4721 – AB-4730" in text
+    assert "Einzelzimmer" in text
