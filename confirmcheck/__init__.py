@@ -17,7 +17,14 @@ from confirmcheck.diff import diff
 from confirmcheck.errors import ConfirmcheckError, InputError, LocaleError, Problem
 from confirmcheck.flexible import FlexibleStay
 from confirmcheck.i18n import SUPPORTED_LOCALES, pick_locale, resolve_locale
-from confirmcheck.readers import StaysFile, load_stays, read_stays, stays_schema
+from confirmcheck.readers import (
+    StaysFile,
+    hotel_of,
+    load_stays,
+    read_stays,
+    room_types_of,
+    stays_schema,
+)
 from confirmcheck.render import (
     Section,
     Summary,
@@ -126,6 +133,7 @@ __all__ = [
     "describe_differences",
     "diff",
     "expand",
+    "hotel_of",
     "insert_summary",
     "load_stays",
     "looks_like_calendar",
@@ -141,6 +149,7 @@ __all__ = [
     "report_to_ics",
     "report_to_json",
     "resolve_locale",
+    "room_types_of",
     "stays_schema",
     "summarize",
 ]

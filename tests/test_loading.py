@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from confirmcheck.errors import InputError
-from confirmcheck.readers import load_stays, read_stays
+from confirmcheck.readers import hotel_of, load_stays, read_stays, room_types_of
 from confirmcheck.stay import MAX_OCCURRENCES, Series, Stay
 
 D = dt.date
@@ -559,3 +559,29 @@ def test_malformed_room_types_name_their_place(
 ) -> None:
     (problem,) = problems_of(json.dumps({"room_types": room_types, "stays": []}))
     assert problem.startswith(expected)
+
+
+def test_the_confirming_side_names_the_hotel_and_its_rooms_first() -> None:
+    # What every output (check, attach, the webhook, the preview, the relay)
+    # takes of the two sides: the hotel's name, and the names of its rooms.
+    requested = read_stays(
+        {
+            "hotel": "Alpenblick (booking engine)",
+            "room_types": {"EZ": {"de": "EZ"}, "DZ": {"de": "Doppelzimmer"}},
+            "stays": [],
+        }
+    )
+    confirmed = read_stays(
+        {
+            "hotel": "Hotel Alpenblick",
+            "room_types": {"EZ": {"de": "Einzelzimmer"}},
+            "stays": [],
+        }
+    )
+    nameless = read_stays({"stays": []})
+    assert hotel_of(requested, confirmed) == "Hotel Alpenblick"
+    assert hotel_of(requested, nameless) == "Alpenblick (booking engine)"
+    assert room_types_of(requested, confirmed) == {
+        "EZ": {"de": "Einzelzimmer"},
+        "DZ": {"de": "Doppelzimmer"},
+    }

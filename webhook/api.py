@@ -29,11 +29,13 @@ from confirmcheck import (
     Series,
     StaysFile,
     compare,
+    hotel_of,
     pick_locale,
     read_stays,
     render_html,
     render_text,
     report_to_dict,
+    room_types_of,
     summarize,
 )
 from confirmcheck.mail import MailError, attach_summary, mail_date, mail_languages
@@ -358,15 +360,8 @@ def read_request(fields: Mapping[str, Any], *, with_mail: bool) -> CheckInput:
     problems.raise_any()
     assert requested is not None
     assert confirmed is not None
-    # The hotel names the calendar's events; the confirming side knows it best.
-    hotel = confirmed.hotel or requested.hotel
+    hotel = hotel_of(requested, confirmed)
     return CheckInput(requested, confirmed, locale, hotel, mail)
-
-
-def _room_types(given: CheckInput) -> dict[str, dict[str, str]]:
-    """The hotel's names of its rooms, whichever side gives them (the hotel's
-    own, on the confirming side, win)."""
-    return {**given.requested.room_types, **given.confirmed.room_types}
 
 
 def _compare(given: CheckInput) -> Report:
@@ -414,7 +409,7 @@ def check() -> Response:
         report,
         locale=locale,
         confirmed=given.confirmed.stays,
-        room_types=_room_types(given),
+        room_types=room_types_of(given.requested, given.confirmed),
     )
     return _json(
         {
@@ -461,7 +456,7 @@ def attach() -> Response:
             stamp=stamp,
             hotel=given.hotel,
             confirmed=given.confirmed.stays,
-            room_types=_room_types(given),
+            room_types=room_types_of(given.requested, given.confirmed),
             subject_prefix=settings.subject_prefix,
             allow_dkim=settings.allow_dkim,
         )

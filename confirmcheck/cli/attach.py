@@ -14,14 +14,19 @@ import stat
 import tempfile
 from typing import BinaryIO, TextIO
 
-from confirmcheck import StaysFile, compare, resolve_locale
+from confirmcheck import (
+    StaysFile,
+    compare,
+    hotel_of,
+    resolve_locale,
+    room_types_of,
+)
 from confirmcheck.cli.common import (
     EXIT_COMPLETE,
     EXIT_DIFFERS,
     OutputError,
     UsageError,
     add_calendar_input_options,
-    hotel_of,
     label,
     read_input,
     read_sides,
@@ -215,7 +220,7 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
             stamp=stamp,
             hotel=hotel_of(requested, confirmed),
             confirmed=confirmed.stays,
-            room_types={**requested.room_types, **confirmed.room_types},
+            room_types=room_types_of(requested, confirmed),
             subject_prefix=options.subject_prefix,
             allow_dkim=options.allow_dkim,
         )

@@ -6,14 +6,13 @@ import argparse
 import datetime as dt
 from typing import BinaryIO, TextIO
 
-from confirmcheck import compare, report_to_json
+from confirmcheck import compare, hotel_of, report_to_json, room_types_of
 from confirmcheck.cli.common import (
     EPILOG,
     EXIT_COMPLETE,
     EXIT_DIFFERS,
     UsageError,
     add_calendar_input_options,
-    hotel_of,
     label,
     read_sides,
     write_bytes,
@@ -105,13 +104,11 @@ def run(options: argparse.Namespace, stdin: BinaryIO, stdout: TextIO) -> int:
         locale = pick_locale(options.locale, [])
     except InputError as error:
         raise UsageError(f"--locale: {error}") from None
-    # The hotel's names of its rooms, whichever file gives them (the
-    # confirmation's win).
     summary = summarize(
         report,
         locale=locale,
         confirmed=confirmed.stays,
-        room_types={**requested.room_types, **confirmed.room_types},
+        room_types=room_types_of(requested, confirmed),
         detail=options.detail == "all",
     )
     if options.format == "ics":

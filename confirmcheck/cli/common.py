@@ -27,7 +27,6 @@ __all__ = [
     "UsageError",
     "add_calendar_input_options",
     "date_arg",
-    "hotel_of",
     "label",
     "read_input",
     "read_sides",
@@ -115,12 +114,6 @@ def read_sides(
         if side not in files:
             files[side] = _read_side(name, side, data[side], options, zone)
     return files["requested"], files["confirmed"]
-
-
-def hotel_of(requested: StaysFile, confirmed: StaysFile) -> str | None:
-    """The hotel's name a stays file gives; the confirming side knows it best (as
-    the webhook decides it: the same input gives the same calendar UIDs)."""
-    return confirmed.hotel or requested.hotel
 
 
 def _read_limited(name: str, stdin: BinaryIO) -> bytes:

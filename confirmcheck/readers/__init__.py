@@ -17,9 +17,11 @@ from confirmcheck.errors import InputError, Path, kind_of
 from confirmcheck.readers.ics import looks_like_calendar, read_calendar
 from confirmcheck.readers.json import (
     StaysFile,
+    hotel_of,
     parse_json,
     read_stays_file,
     refuse_lone_surrogates,
+    room_types_of,
     stays_schema,
 )
 from confirmcheck.readers.recognise import (
@@ -31,7 +33,14 @@ from confirmcheck.readers.recognise import (
 )
 from confirmcheck.readers.text import decode_text
 
-__all__ = ["StaysFile", "load_stays", "read_stays", "stays_schema"]
+__all__ = [
+    "StaysFile",
+    "hotel_of",
+    "load_stays",
+    "read_stays",
+    "room_types_of",
+    "stays_schema",
+]
 
 _BOM = "\ufeff"
 _SHOWN = 30  # characters of an unrecognised start shown in the message

@@ -28,11 +28,13 @@ from confirmcheck.stay import Series, Stay
 
 __all__ = [
     "StaysFile",
+    "hotel_of",
     "parse_json",
     "read_stay",
     "read_stay_list",
     "read_stays_file",
     "refuse_lone_surrogates",
+    "room_types_of",
     "stays_schema",
 ]
 
@@ -336,6 +338,21 @@ class StaysFile:
             f"StaysFile({len(self.stays)} stays, hotel={self.hotel!r}, "
             f"timezone={self.timezone!r}{extra})"
         )
+
+
+def hotel_of(requested: StaysFile, confirmed: StaysFile) -> str | None:
+    """The hotel's name, as either side gives it: the confirming side knows it
+    best (it names the calendar's events, so the same input gives the same UIDs
+    wherever it is checked)."""
+    return confirmed.hotel or requested.hotel
+
+
+def room_types_of(
+    requested: StaysFile, confirmed: StaysFile
+) -> dict[str, dict[str, str]]:
+    """The hotel's names of its rooms, whichever side gives them: the confirming
+    side's (the hotel's own) win."""
+    return {**requested.room_types, **confirmed.room_types}
 
 
 def read_stays_file(

@@ -24,7 +24,7 @@ from typing import Final
 
 from confirmcheck.compare import compare
 from confirmcheck.errors import InputError
-from confirmcheck.readers.json import StaysFile
+from confirmcheck.readers.json import StaysFile, hotel_of, room_types_of
 from confirmcheck.registry import (
     Entry,
     RegistryError,
@@ -204,13 +204,11 @@ def _check(
             locale=settings.locale,
             attach_calendar=settings.attach_calendar,
             stamp=stamp,
-            # As the webhook does: the hotel names the calendar's events (the
-            # confirming side knows it best), the summary names the confirmed
-            # references, and the hotel's names of its rooms come from either
-            # side, the confirming side's winning.
-            hotel=confirmed.hotel or requested.hotel,
+            # As the webhook words it: the hotel, the confirmed references and
+            # the hotel's names of its rooms.
+            hotel=hotel_of(requested, confirmed),
             confirmed=confirmed.stays,
-            room_types={**requested.room_types, **confirmed.room_types},
+            room_types=room_types_of(requested, confirmed),
             allow_dkim=settings.allow_dkim,
         )
     except MailError:

@@ -30,6 +30,7 @@ from confirmcheck import (
     render_text,
     report_to_ics,
     report_to_json,
+    room_types_of,
     summarize,
 )
 from confirmcheck.mail import mail_date
@@ -215,12 +216,6 @@ def check() -> Response:
     return _page(result, outcome=outcome)
 
 
-def _room_types(inputs: Inputs) -> dict[str, dict[str, str]]:
-    """The hotel's names of its rooms, whichever side gives them (the
-    confirming side's win)."""
-    return {**inputs.requested.room_types, **inputs.confirmed.room_types}
-
-
 def _compare(inputs: Inputs) -> Report:
     """The report, as the API makes it (flexible requests, cancellations)."""
     try:
@@ -235,7 +230,7 @@ def _outcome(inputs: Inputs) -> dict[str, object]:
         report,
         locale=inputs.locale,
         confirmed=inputs.confirmed.stays,
-        room_types=_room_types(inputs),
+        room_types=room_types_of(inputs.requested, inputs.confirmed),
     )
     return {
         "complete": report.complete,
@@ -307,7 +302,7 @@ def _file(what: str, inputs: Inputs, report: Report) -> bytes:
         stamp=None if mail_date(inputs.mail) is not None else now,
         hotel=inputs.hotel,
         confirmed=inputs.confirmed.stays,
-        room_types=_room_types(inputs),
+        room_types=room_types_of(inputs.requested, inputs.confirmed),
         subject_prefix=config.subject_prefix,
         allow_dkim=config.allow_dkim,
     )

@@ -23,6 +23,7 @@ from confirmcheck import (
     InputError,
     Problem,
     StaysFile,
+    hotel_of,
     pick_locale,
     resolve_locale,
 )
@@ -167,9 +168,9 @@ def read_form(
     locale = result.run(lambda: _locale(values["locale"], mail, default_locale))
     if result.errors or requested is None or confirmed is None or locale is None:
         return result
-    # The hotel names the calendar's events; the confirming side knows it best.
-    hotel = confirmed.hotel or requested.hotel
-    result.inputs = Inputs(requested, confirmed, locale, hotel, mail)
+    result.inputs = Inputs(
+        requested, confirmed, locale, hotel_of(requested, confirmed), mail
+    )
     return result
 
 
