@@ -101,7 +101,7 @@ def io_floor(requested: Path, confirmed: Path, results: Path, out: Path) -> floa
     that reads these files and writes these lines pays before it matches a key."""
     import polars as pl
 
-    from confirmcheck.bulk.work import RESULT_SCHEMA
+    from confirmcheck.bulk.results import RESULT_SCHEMA
 
     lines = pl.read_ndjson(results, schema=RESULT_SCHEMA)
     start = time.perf_counter()

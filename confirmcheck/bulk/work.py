@@ -15,54 +15,33 @@ its file, line and field. The tests hold all three ways equal.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
 
 import polars as pl
 
-from confirmcheck.audit import AuditResult, Pair, Side, Verdict, check_many
+from confirmcheck.audit import Pair, Side, Verdict, check_many
 from confirmcheck.bulk.chunks import Chunk
+from confirmcheck.bulk.records import placed, stays_of
+from confirmcheck.bulk.results import (
+    RESULT_SCHEMA,
+    count_verdicts,
+    format_rows,
+    result_rows,
+    worst_keys,
+)
 from confirmcheck.bulk.sources import CSV_FIELDS
 from confirmcheck.errors import InputError, Problem
-from confirmcheck.readers.json import parse_json, read_stay, read_stays_file
 from confirmcheck.stay import MAX_COUNT, Series, Stay, expand
 
-__all__ = [
-    "RESULT_SCHEMA",
-    "ChunkOutcome",
-    "Settings",
-    "audit_chunk",
-    "count_verdicts",
-    "csv_header",
-    "format_rows",
-    "keyless_results",
-    "worst_keys",
-]
-
-#: One line per key: these fields, in this order, in JSON Lines and CSV alike.
-RESULT_SCHEMA: dict[str, type[pl.DataType]] = {
-    "key": pl.String,
-    "verdict": pl.String,
-    "not_booked_room_nights": pl.Int64,
-    "booked_differently_room_nights": pl.Int64,
-    "unrequested_room_nights": pl.Int64,
-    "first_affected": pl.String,
-    "summary": pl.String,
-    "error": pl.String,
-}
-#: How many keys with the most NOT BOOKED room-nights a summary names.
-WORST = 20
+__all__ = ["ChunkOutcome", "Settings", "audit_chunk"]
 
 # What a plain record looks like; anything else is read record by record.
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _COUNT = r"^[1-9][0-9]{0,4}$"
 _TEXT = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_WHOLE_NUMBER = re.compile(r"[0-9]+")
 _REQUESTED, _CONFIRMED = 0, 1
 _CHECK_IN = pl.col("check_in").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
 _CHECK_OUT = pl.col("check_out").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
@@ -386,10 +365,10 @@ def _pairs(rows: pl.DataFrame, settings: Settings) -> Iterator[Pair]:
                 problems[side].append(Problem((), read_error))
                 continue
             try:
-                sides[side].extend(_stays_of(record, settings.key))
+                sides[side].extend(stays_of(record, settings.key))
             except InputError as error:
                 place = f"{settings.label(side)} line {line}"
-                problems[side].extend(_placed(p, place) for p in error.problems)
+                problems[side].extend(placed(p, place) for p in error.problems)
         pair: Pair = (
             key,
             InputError(problems[0]) if problems[0] else sides[0],
@@ -404,177 +383,3 @@ def _arriving(requested: Side, window: tuple[dt.date, dt.date]) -> bool:
         return True  # an unreadable key is reported, whenever it arrives
     start, end = window
     return any(s.check_in < end and s.check_out > start for s in expand(requested))
-
-
-def _stays_of(record: Sequence[Any], key: str) -> list[Stay | Series]:
-    """The stays of one record: a CSV row (made from the values Polars read when
-    it is plain, else read from its text), or a JSON Lines line."""
-    *texts, json_line, plain, check_in, check_out, rooms, guests = record
-    fields = dict(zip(CSV_FIELDS, texts, strict=True))
-    if plain:
-        stay = Stay(
-            check_in,
-            check_out,
-            rooms=1 if rooms is None else rooms,
-            room_type=fields["room_type"],
-            guests=guests,
-            ref=fields["ref"],
-        )
-        return [stay]
-    if json_line is not None:
-        return _json_stays(json_line, key)
-    return [_csv_stay(fields)]
-
-
-def _placed(problem: Problem, place: str) -> Problem:
-    """The problem with its file and line: ``requested.csv line 12, rooms: ...``."""
-    if problem.path:
-        return Problem((), f"{place}, {problem.place}: {problem.message}")
-    return Problem((), f"{place}: {problem.message}")
-
-
-def _json_stays(record: str, key: str) -> list[Stay | Series]:
-    value = parse_json(record)
-    if not isinstance(value, dict):
-        raise InputError("must be an object (a stay, or stays with a key)")
-    value.pop(key, None)
-    if "stays" in value:
-        return list(read_stays_file(value).stays)
-    return [read_stay(value)]
-
-
-def _csv_stay(fields: dict[str, str | None]) -> Stay | Series:
-    problems: list[Problem] = []
-
-    def date(name: str) -> dt.date | None:
-        text = fields[name]
-        if text is None or not text.strip():
-            problems.append(Problem((name,), "is missing"))
-            return None
-        if not _ISO_DATE.fullmatch(text):
-            problems.append(Problem((name,), f"{text} is not a date (YYYY-MM-DD)"))
-            return None
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            problems.append(Problem((name,), f"{text} is not a date"))
-            return None
-
-    def count(name: str) -> int | None:
-        text = fields[name]
-        if text is None or not text.strip():
-            return None
-        if not _WHOLE_NUMBER.fullmatch(text):
-            problems.append(Problem((name,), f"{text} is not a whole number"))
-            return None
-        return int(text)
-
-    def dates(name: str) -> tuple[dt.date, ...]:
-        text = fields[name] or ""
-        out = []
-        for word in text.split():
-            if not _ISO_DATE.fullmatch(word):
-                problems.append(Problem((name,), f"{word} is not a date (YYYY-MM-DD)"))
-                continue
-            try:
-                out.append(dt.date.fromisoformat(word))
-            except ValueError:
-                problems.append(Problem((name,), f"{word} is not a date"))
-        return tuple(out)
-
-    check_in, check_out = date("check_in"), date("check_out")
-    rooms, guests = count("rooms"), count("guests")
-    exdate, rdate = dates("exdate"), dates("rdate")
-    rule = fields["rrule"]
-    if (exdate or rdate) and not rule:
-        problems.append(Problem(("exdate" if exdate else "rdate",), "needs an rrule"))
-    if problems:
-        raise InputError(problems)
-    assert check_in is not None
-    assert check_out is not None
-    stay = Stay(
-        check_in,
-        check_out,
-        rooms=1 if rooms is None else rooms,
-        room_type=fields["room_type"] or None,
-        guests=guests,
-        ref=fields["ref"] or None,
-    )
-    if not rule:
-        return stay
-    return Series(stay, rule, exdate=exdate, rdate=rdate)
-
-
-def result_rows(results: Sequence[AuditResult]) -> pl.DataFrame:
-    """Result rows of audited keys, in the order given."""
-    columns: dict[str, list[Any]] = {name: [] for name in RESULT_SCHEMA}
-    for result in results:
-        totals = result.report.totals if result.report is not None else None
-        first = result.first_affected
-        columns["key"].append(result.key)
-        columns["verdict"].append(result.verdict.value)
-        columns["not_booked_room_nights"].append(
-            totals and totals.not_booked_room_nights
-        )
-        columns["booked_differently_room_nights"].append(
-            totals and totals.booked_differently_room_nights
-        )
-        columns["unrequested_room_nights"].append(
-            totals and totals.unrequested_room_nights
-        )
-        columns["first_affected"].append(first.isoformat() if first else None)
-        columns["summary"].append(result.headline)
-        columns["error"].append(None if result.error is None else str(result.error))
-    return pl.DataFrame(columns, schema=RESULT_SCHEMA)
-
-
-def keyless_results(rows: pl.DataFrame, label: str, key: str) -> pl.DataFrame:
-    """An ``invalid`` result for each record without a key, in file order."""
-    results = []
-    for line, record, error in rows.select("line", "record", "error").iter_rows():
-        place = f"{label} line {line}"
-        message = f"{place}: has no {key}"
-        if error is not None:
-            message = error
-        elif record is not None:
-            try:
-                value = parse_json(record)
-            except InputError as error:
-                message = f"{place}: {error}"
-            else:
-                if not isinstance(value, dict):
-                    message = f"{place}: must be an object with a {key}"
-                elif value.get(key) is not None and not isinstance(
-                    value[key], str | int
-                ):
-                    message = f"{place}, {key}: must be text or a whole number"
-        results.append(AuditResult(None, Verdict.INVALID, error=InputError(message)))
-    return result_rows(results)
-
-
-def format_rows(rows: pl.DataFrame, format: str) -> str:
-    """Result rows as JSON Lines or as CSV lines (without the header)."""
-    if rows.height == 0:
-        return ""
-    if format == "csv":
-        return rows.write_csv(include_header=False)
-    return rows.write_ndjson()
-
-
-def csv_header() -> str:
-    """The header line of a CSV of results."""
-    return pl.DataFrame(schema=RESULT_SCHEMA).write_csv()
-
-
-def count_verdicts(rows: pl.DataFrame) -> dict[str, int]:
-    counts = rows.group_by("verdict").len()
-    return dict(zip(counts["verdict"].to_list(), counts["len"].to_list(), strict=True))
-
-
-def worst_keys(rows: pl.DataFrame) -> list[tuple[str, int]]:
-    worst = (
-        rows.filter(pl.col("not_booked_room_nights") > 0)
-        .sort(["not_booked_room_nights", "key"], descending=[True, False])
-        .head(WORST)
-    )
-    return list(worst.select("key", "not_booked_room_nights").iter_rows())

@@ -216,7 +216,7 @@ class _Tally:
         self.worst: list[tuple[str, int]] = []
 
     def add(self, outcome: ChunkOutcome) -> None:
-        from confirmcheck.bulk.work import WORST
+        from confirmcheck.bulk.results import WORST
 
         self.counts.update(outcome.counts)
         self.worst = heapq.nsmallest(
@@ -236,13 +236,13 @@ def _write_results(
 
     from confirmcheck.bulk.chunks import chunks
     from confirmcheck.bulk.engines import outcomes
-    from confirmcheck.bulk.sources import count_keys
-    from confirmcheck.bulk.work import (
+    from confirmcheck.bulk.results import (
         count_verdicts,
         csv_header,
         format_rows,
         keyless_results,
     )
+    from confirmcheck.bulk.sources import count_keys
 
     exports = (requested, confirmed)
     keyless: tuple[list[pl.DataFrame], list[pl.DataFrame]] = ([], [])
